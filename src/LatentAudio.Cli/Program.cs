@@ -1,0 +1,3 @@
+using LatentAudio.Cli;
+
+return CliApp.Run(args, CliContext.Console);

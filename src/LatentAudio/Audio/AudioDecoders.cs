@@ -1,0 +1,11 @@
+namespace LatentAudio.Audio;
+
+/// <summary>Dispatch to the decoders of compressed formats, by magic bytes.</summary>
+internal static class AudioDecoders
+{
+    public static IAudioReader Open(Stream stream, string name, ReadOnlySpan<byte> head)
+    {
+        // FLAC, MP3 and Ogg Vorbis readers plug in here.
+        throw InvalidInputException.ForFile(name, "unsupported or unrecognised audio format (expected WAV, FLAC, MP3 or Ogg Vorbis)");
+    }
+}

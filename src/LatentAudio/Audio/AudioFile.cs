@@ -1,0 +1,83 @@
+namespace LatentAudio.Audio;
+
+/// <summary>The front door for audio files: checks the path, sniffs the format from the first bytes, decodes.</summary>
+public static class AudioFile
+{
+    /// <summary>Extensions that folder inputs are searched for.</summary>
+    public static readonly string[] KnownExtensions = [".wav", ".wave", ".flac", ".mp3", ".ogg", ".oga"];
+
+    /// <summary>Opens a streaming decoder for <paramref name="path"/>; the format is taken from the content, not the extension.</summary>
+    public static IAudioReader OpenReader(string path)
+    {
+        if (Directory.Exists(path)) throw InvalidInputException.ForFile(path, "is a directory, not an audio file");
+        if (!File.Exists(path)) throw InvalidInputException.ForFile(path, "no such file");
+        FileStream stream;
+        try { stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw InvalidInputException.ForFile(path, $"cannot be opened ({e.Message})"); }
+        try { return OpenReader(stream, path); }
+        catch { stream.Dispose(); throw; }
+    }
+
+    /// <summary>Opens a decoder over a seekable stream (owned by the reader from then on).</summary>
+    public static IAudioReader OpenReader(Stream stream, string name)
+    {
+        if (stream.Length == 0) throw InvalidInputException.ForFile(name, "is empty");
+        Span<byte> head = stackalloc byte[12];
+        int n = stream.Read(head);
+        stream.Position = 0;
+        head = head[..n];
+        if (WavReader.LooksLikeWav(head)) return WavReader.Open(stream, name);
+        return AudioDecoders.Open(stream, name, head);
+    }
+
+    /// <summary>
+    /// Reads a window of a file. Only the asked window is decoded into memory (a 2-hour file is not loaded whole
+    /// for a 10 s window); <paramref name="seconds"/> null means "to the end".
+    /// </summary>
+    public static AudioBuffer Read(string path, double offsetSeconds = 0, double? seconds = null)
+    {
+        if (offsetSeconds < 0 || double.IsNaN(offsetSeconds)) throw new InvalidInputException($"--offset must be >= 0 (got {offsetSeconds})");
+        if (seconds is double s && (s <= 0 || double.IsNaN(s))) throw new InvalidInputException($"--seconds must be > 0 (got {s})");
+        using var reader = OpenReader(path);
+        var buffer = ReadAll(reader, path, offsetSeconds, seconds);
+        buffer.EnsureFinite(path);
+        return buffer;
+    }
+
+    public static AudioBuffer ReadAll(IAudioReader reader, string name, double offsetSeconds = 0, double? seconds = null)
+    {
+        var fmt = reader.Format;
+        long skip = (long)Math.Round(offsetSeconds * fmt.SampleRate);
+        long? want = seconds is double s ? (long)Math.Round(s * fmt.SampleRate) : null;
+        if (fmt.TotalFrames is long total && skip >= total && total > 0)
+            throw InvalidInputException.ForFile(name, $"--offset {offsetSeconds} s is past the end ({(double)total / fmt.SampleRate:0.###} s)");
+        if (skip > 0) reader.Skip(skip);
+
+        int ch = fmt.Channels;
+        long cap = want ?? (fmt.TotalFrames is long t ? Math.Max(0, t - skip) : 1 << 20);
+        if ((cap * ch) > Array.MaxLength) throw InvalidInputException.ForFile(name, "is too long to load at once; ask for a window with --offset/--seconds");
+        var planar = new float[ch][];
+        for (int c = 0; c < ch; c++) planar[c] = new float[Math.Max(cap, 0)];
+        var chunk = new float[4096 * ch];
+        long frames = 0;
+        while (want is null || frames < want)
+        {
+            int ask = (int)Math.Min(4096, want is long w ? w - frames : 4096);
+            int got = reader.Read(chunk.AsSpan(0, ask * ch));
+            if (got == 0) break;
+            if (frames + got > planar[0].Length)
+            {
+                long grow = Math.Max(planar[0].Length * 2L, frames + got);
+                if (grow * ch > Array.MaxLength) throw InvalidInputException.ForFile(name, "is too long to load at once; ask for a window with --offset/--seconds");
+                for (int c = 0; c < ch; c++) Array.Resize(ref planar[c], (int)grow);
+            }
+            for (int i = 0; i < got; i++)
+                for (int c = 0; c < ch; c++) planar[c][frames + i] = chunk[i * ch + c];
+            frames += got;
+        }
+        if (frames == 0) throw InvalidInputException.ForFile(name, skip > 0 ? "no audio after --offset" : "contains no audio samples");
+        for (int c = 0; c < ch; c++) if (planar[c].Length != frames) Array.Resize(ref planar[c], (int)frames);
+        return new AudioBuffer(planar, fmt.SampleRate);
+    }
+}

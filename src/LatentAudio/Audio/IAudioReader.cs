@@ -1,0 +1,29 @@
+namespace LatentAudio.Audio;
+
+/// <summary>What a decoder learnt from a file's header.</summary>
+public sealed record AudioFormatInfo(
+    string Codec,
+    int SampleRate,
+    int Channels,
+    /// <summary>Frames (samples per channel), or null when the container does not say.</summary>
+    long? TotalFrames,
+    /// <summary>Bits per sample of the stored data, or null for lossy codecs.</summary>
+    int? BitsPerSample)
+{
+    public double? DurationSeconds => TotalFrames is long n ? (double)n / SampleRate : null;
+}
+
+/// <summary>
+/// A streaming decoder: frames come out in order, interleaved, as float32 at nominal [-1, 1] scale.
+/// Implementations throw <see cref="InvalidInputException"/> for malformed data, never anything else.
+/// </summary>
+public interface IAudioReader : IDisposable
+{
+    AudioFormatInfo Format { get; }
+
+    /// <summary>Decodes up to <c>destination.Length / Channels</c> frames; returns the frames written (0 at the end).</summary>
+    int Read(Span<float> destination);
+
+    /// <summary>Skips <paramref name="frames"/> frames; seeks where the format allows it, else decodes and drops.</summary>
+    void Skip(long frames);
+}

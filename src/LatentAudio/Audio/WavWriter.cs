@@ -1,0 +1,79 @@
+using System.Buffers.Binary;
+using LatentAudio.IO;
+
+namespace LatentAudio.Audio;
+
+public enum WavSampleFormat
+{
+    /// <summary>16-bit PCM, rounded and clipped to [-32768, 32767].</summary>
+    Pcm16,
+    /// <summary>32-bit IEEE float, unquantised.</summary>
+    Float32,
+}
+
+/// <summary>Writes RIFF/WAVE files (atomically: temp file, then rename).</summary>
+public static class WavWriter
+{
+    public static WavSampleFormat ParseFormat(string text) => text.ToLowerInvariant() switch
+    {
+        "wav16" or "pcm16" or "16" => WavSampleFormat.Pcm16,
+        "wav32f" or "float32" or "f32" => WavSampleFormat.Float32,
+        _ => throw new InvalidInputException($"unknown output format '{text}' (expected wav16 or wav32f)"),
+    };
+
+    public static void Write(string path, AudioBuffer audio, WavSampleFormat format = WavSampleFormat.Pcm16, bool overwrite = false) =>
+        AtomicFile.Write(path, overwrite, s => Write(s, audio, format));
+
+    public static void Write(Stream stream, AudioBuffer audio, WavSampleFormat format)
+    {
+        int ch = audio.ChannelCount, bytesPerSample = format == WavSampleFormat.Pcm16 ? 2 : 4;
+        long dataBytes = (long)audio.Length * ch * bytesPerSample;
+        if (dataBytes > uint.MaxValue - 44) throw new InvalidInputException("audio is too long for a RIFF/WAVE file (4 GiB limit)");
+        Span<byte> h = stackalloc byte[44];
+        "RIFF"u8.CopyTo(h);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[4..], (uint)(36 + dataBytes));
+        "WAVEfmt "u8.CopyTo(h[8..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[16..], 16);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[20..], (ushort)(format == WavSampleFormat.Pcm16 ? 1 : 3));
+        BinaryPrimitives.WriteUInt16LittleEndian(h[22..], (ushort)ch);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[24..], (uint)audio.SampleRate);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[28..], (uint)(audio.SampleRate * ch * bytesPerSample));
+        BinaryPrimitives.WriteUInt16LittleEndian(h[32..], (ushort)(ch * bytesPerSample));
+        BinaryPrimitives.WriteUInt16LittleEndian(h[34..], (ushort)(bytesPerSample * 8));
+        "data"u8.CopyTo(h[36..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[40..], (uint)dataBytes);
+        stream.Write(h);
+
+        const int block = 4096;
+        var buf = new byte[block * ch * bytesPerSample];
+        for (int start = 0; start < audio.Length; start += block)
+        {
+            int n = Math.Min(block, audio.Length - start);
+            int o = 0;
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < ch; c++)
+                {
+                    float v = audio.Channel(c)[start + i];
+                    if (format == WavSampleFormat.Pcm16)
+                    {
+                        BinaryPrimitives.WriteInt16LittleEndian(buf.AsSpan(o), QuantizePcm16(v));
+                        o += 2;
+                    }
+                    else
+                    {
+                        BinaryPrimitives.WriteSingleLittleEndian(buf.AsSpan(o), v);
+                        o += 4;
+                    }
+                }
+            stream.Write(buf, 0, o);
+        }
+    }
+
+    /// <summary>x * 32768 rounded half away from zero and clipped: the inverse of the reader's /32768 for every int16.</summary>
+    public static short QuantizePcm16(float v)
+    {
+        if (float.IsNaN(v)) return 0;
+        double s = Math.Round(v * 32768.0, MidpointRounding.AwayFromZero);
+        return (short)Math.Clamp(s, short.MinValue, short.MaxValue);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Numerics;
+
+namespace LatentAudio.Dsp;
+
+/// <summary>
+/// Complex FFT of one fixed size, in float64: iterative radix-2 for powers of two, Bluestein's chirp-z for any
+/// other size. Sign convention as numpy.fft: forward uses e^{-2 pi i k n / N}, inverse is scaled by 1/N.
+/// Immutable after construction, so one plan may be shared across threads.
+/// </summary>
+public sealed class FftPlan
+{
+    private readonly int _n;
+    private readonly double[] _cos, _sin;       // radix-2 twiddles (size n/2) when n is a power of two
+    private readonly int[] _bitReverse = [];
+    private readonly FftPlan? _inner;           // Bluestein: power-of-two plan of size m >= 2n-1
+    private readonly Complex[] _chirp = [], _chirpFft = [];
+
+    public FftPlan(int n)
+    {
+        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n));
+        _n = n;
+        if (BitOperations.IsPow2(n))
+        {
+            _cos = new double[n / 2]; _sin = new double[n / 2];
+            for (int k = 0; k < n / 2; k++)
+            {
+                double a = -2 * Math.PI * k / n;
+                _cos[k] = Math.Cos(a); _sin[k] = Math.Sin(a);
+            }
+            _bitReverse = new int[n];
+            int bits = BitOperations.Log2((uint)n);
+            for (int i = 0; i < n; i++) _bitReverse[i] = bits == 0 ? 0 : (int)(ReverseBits((uint)i) >> (32 - bits));
+        }
+        else
+        {
+            _cos = _sin = [];
+            int m = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * n - 1));
+            _inner = new FftPlan(m);
+            _chirp = new Complex[n];
+            for (int k = 0; k < n; k++)
+            {
+                // k^2 mod 2n keeps the angle exact for large k.
+                long k2 = (long)k * k % (2L * n);
+                double a = Math.PI * k2 / n;
+                _chirp[k] = new Complex(Math.Cos(a), -Math.Sin(a));
+            }
+            var b = new Complex[m];
+            b[0] = Complex.Conjugate(_chirp[0]);
+            for (int k = 1; k < n; k++) b[k] = b[m - k] = Complex.Conjugate(_chirp[k]);
+            _inner.Forward(b);
+            _chirpFft = b;
+        }
+    }
+
+    public int Size => _n;
+
+    /// <summary>In-place forward transform.</summary>
+    public void Forward(Span<Complex> data)
+    {
+        if (data.Length != _n) throw new ArgumentException($"FFT of size {_n} given {data.Length} values");
+        if (_inner is null) Radix2(data);
+        else Bluestein(data);
+    }
+
+    /// <summary>In-place inverse transform, scaled by 1/N.</summary>
+    public void Inverse(Span<Complex> data)
+    {
+        for (int i = 0; i < data.Length; i++) data[i] = Complex.Conjugate(data[i]);
+        Forward(data);
+        double s = 1.0 / _n;
+        for (int i = 0; i < data.Length; i++) data[i] = Complex.Conjugate(data[i]) * s;
+    }
+
+    /// <summary>Spectrum bins 0..N/2 of a real signal of length N.</summary>
+    public void ForwardReal(ReadOnlySpan<double> input, Span<Complex> halfSpectrum, Span<Complex> scratch)
+    {
+        for (int i = 0; i < _n; i++) scratch[i] = new Complex(i < input.Length ? input[i] : 0, 0);
+        Forward(scratch[.._n]);
+        scratch[..(_n / 2 + 1)].CopyTo(halfSpectrum);
+    }
+
+    private void Radix2(Span<Complex> a)
+    {
+        int n = _n;
+        for (int i = 0; i < n; i++)
+        {
+            int j = _bitReverse[i];
+            if (j > i) (a[i], a[j]) = (a[j], a[i]);
+        }
+        for (int len = 2; len <= n; len <<= 1)
+        {
+            int half = len >> 1, step = n / len;
+            for (int start = 0; start < n; start += len)
+            {
+                for (int k = 0; k < half; k++)
+                {
+                    var w = new Complex(_cos[k * step], _sin[k * step]);
+                    var u = a[start + k];
+                    var v = a[start + k + half] * w;
+                    a[start + k] = u + v;
+                    a[start + k + half] = u - v;
+                }
+            }
+        }
+    }
+
+    private void Bluestein(Span<Complex> data)
+    {
+        int m = _inner!.Size;
+        var buf = new Complex[m];
+        for (int k = 0; k < _n; k++) buf[k] = data[k] * _chirp[k];
+        _inner.Forward(buf);
+        for (int k = 0; k < m; k++) buf[k] *= _chirpFft[k];
+        _inner.Inverse(buf);
+        for (int k = 0; k < _n; k++) data[k] = buf[k] * _chirp[k];
+    }
+
+    private static uint ReverseBits(uint v)
+    {
+        v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
+        v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
+        v = ((v >> 4) & 0x0F0F0F0Fu) | ((v & 0x0F0F0F0Fu) << 4);
+        v = ((v >> 8) & 0x00FF00FFu) | ((v & 0x00FF00FFu) << 8);
+        return (v >> 16) | (v << 16);
+    }
+}
