@@ -1,0 +1,141 @@
+using System.Numerics;
+
+namespace LatentAudio.Dsp;
+
+public enum PadMode { Reflect, Constant }
+
+/// <summary>
+/// STFT settings in torch.stft / librosa terms. The window (periodic Hann of <see cref="WinLength"/>) is centred
+/// inside an <see cref="NFft"/> frame; with <see cref="Center"/> the signal is padded by NFft/2 on both sides.
+/// Frames = floor(N / hop) + 1 when centred.
+/// </summary>
+public sealed record StftConfig(int NFft, int Hop, int WinLength, bool Center = true, PadMode Pad = PadMode.Reflect)
+{
+    public int Bins => NFft / 2 + 1;
+
+    public int FrameCount(int samples) =>
+        Center ? samples / Hop + 1 : samples < NFft ? 0 : (samples - NFft) / Hop + 1;
+}
+
+/// <summary>Short-time Fourier transform in float64 (FFT-based), with its inverse for Griffin-Lim.</summary>
+public sealed class Stft
+{
+    private readonly FftPlan _plan;
+    private readonly double[] _window; // length NFft (zero outside the centred WinLength part)
+
+    public Stft(StftConfig config)
+    {
+        if (config.WinLength > config.NFft || config.Hop <= 0) throw new ArgumentException("invalid STFT configuration");
+        Config = config;
+        _plan = new FftPlan(config.NFft);
+        _window = new double[config.NFft];
+        int offset = (config.NFft - config.WinLength) / 2;
+        var hann = Windows.HannPeriodic(config.WinLength);
+        Array.Copy(hann, 0, _window, offset, hann.Length);
+    }
+
+    public StftConfig Config { get; }
+    public ReadOnlySpan<double> Window => _window;
+
+    /// <summary>Complex spectrogram, frame-major: result[t][k], k in 0..NFft/2.</summary>
+    public Complex[][] Forward(ReadOnlySpan<float> signal)
+    {
+        var padded = PadSignal(signal);
+        int n = Config.NFft;
+        int frames = padded.Length < n ? 0 : (padded.Length - n) / Config.Hop + 1;
+        var result = new Complex[frames][];
+        var buf = new Complex[n];
+        for (int t = 0; t < frames; t++)
+        {
+            int start = t * Config.Hop;
+            for (int i = 0; i < n; i++) buf[i] = new Complex(padded[start + i] * _window[i], 0);
+            _plan.Forward(buf);
+            result[t] = buf.AsSpan(0, Config.Bins).ToArray();
+        }
+        return result;
+    }
+
+    /// <summary>|STFT|, frame-major [T][Bins].</summary>
+    public double[][] Magnitude(ReadOnlySpan<float> signal)
+    {
+        var spec = Forward(signal);
+        var mag = new double[spec.Length][];
+        for (int t = 0; t < spec.Length; t++)
+        {
+            var row = new double[spec[t].Length];
+            for (int k = 0; k < row.Length; k++) row[k] = spec[t][k].Magnitude;
+            mag[t] = row;
+        }
+        return mag;
+    }
+
+    /// <summary>
+    /// Inverse STFT by weighted overlap-add (torch.istft semantics: divides by the summed squared window, removes
+    /// the centre padding), trimmed or zero-extended to <paramref name="length"/> samples.
+    /// </summary>
+    public float[] Inverse(Complex[][] spectrum, int length)
+    {
+        int n = Config.NFft, hop = Config.Hop, frames = spectrum.Length;
+        int total = n + hop * Math.Max(0, frames - 1);
+        var y = new double[total];
+        var wsum = new double[total];
+        var buf = new Complex[n];
+        for (int t = 0; t < frames; t++)
+        {
+            var half = spectrum[t];
+            buf[0] = half[0];
+            for (int k = 1; k < n / 2 + (n % 2); k++) { buf[k] = half[k]; buf[n - k] = Complex.Conjugate(half[k]); }
+            if (n % 2 == 0) buf[n / 2] = half[n / 2];
+            _plan.Inverse(buf);
+            int start = t * hop;
+            for (int i = 0; i < n; i++)
+            {
+                y[start + i] += buf[i].Real * _window[i];
+                wsum[start + i] += _window[i] * _window[i];
+            }
+        }
+        int offset = Config.Center ? n / 2 : 0;
+        var result = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            int j = i + offset;
+            if (j >= total) break;
+            result[i] = wsum[j] > 1e-11 ? (float)(y[j] / wsum[j]) : 0f;
+        }
+        return result;
+    }
+
+    private double[] PadSignal(ReadOnlySpan<float> signal)
+    {
+        if (!Config.Center)
+        {
+            var plain = new double[signal.Length];
+            for (int i = 0; i < signal.Length; i++) plain[i] = signal[i];
+            return plain;
+        }
+        int p = Config.NFft / 2, len = signal.Length;
+        var padded = new double[len + 2 * p];
+        for (int i = 0; i < len; i++) padded[p + i] = signal[i];
+        if (Config.Pad == PadMode.Reflect)
+        {
+            if (len <= p) throw new InvalidInputException($"signal of {len} samples is too short for reflect padding of {p} (needs more than {p})");
+            for (int i = 1; i <= p; i++)
+            {
+                padded[p - i] = signal[i];
+                padded[p + len - 1 + i] = signal[len - 1 - i];
+            }
+        }
+        return padded;
+    }
+}
+
+public static class Windows
+{
+    /// <summary>Periodic Hann of length n (scipy.signal.get_window("hann", n, fftbins=True), torch.hann_window(n)).</summary>
+    public static double[] HannPeriodic(int n)
+    {
+        var w = new double[n];
+        for (int i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.Cos(2 * Math.PI * i / n);
+        return w;
+    }
+}
