@@ -44,7 +44,18 @@ public sealed class HubCache(string root)
     public string? FindFile(string repoId, string commit, string repoPath)
     {
         var path = Path.Combine(SnapshotFolder(repoId, commit), LocalPath(repoPath));
-        return File.Exists(path) ? path : null; // File.Exists follows the link: a dangling one counts as absent
+        return IsUsableFile(path) ? path : null;
+    }
+
+    // .NET's File.Exists is true for a dangling symlink: follow the link, so a snapshot whose blob was deleted
+    // counts as absent and is fetched again.
+    private static bool IsUsableFile(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) return false;
+        if (info.LinkTarget is null) return true;
+        try { return info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true }; }
+        catch (IOException) { return false; }
     }
 
     /// <summary>The first candidate present at that commit, or null.</summary>
