@@ -6,6 +6,7 @@ public static class CommandRegistry
     public static IReadOnlyList<ICommand> All { get; } =
     [
         new InfoCommand(),
+        new DownloadModelCommand(),
     ];
 
     public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);

@@ -137,3 +137,46 @@ public class HubCacheTests
         Assert.All(KnownModels.All, m => Assert.Equal((16000, KnownModels.Mel16k), (m.SampleRate, m.MelConfig)));
     }
 }
+
+public class DownloadModelCommandTests
+{
+    [Fact]
+    public void Offline_NotCached_IsOneLineAndExitOne()
+    {
+        using var dir = new TestPaths.TempDir();
+        var (code, _, err) = Cli.Run("download-model", "audioldm2-music", "--offline", "--cache-dir", dir.Path);
+        Assert.Equal(1, code);
+        var line = Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains("cvssp/audioldm2-music is not in the cache", line);
+        Assert.Contains("--model PATH", line);
+    }
+
+    [Fact]
+    public void CachedModel_PrintsItsSnapshotFolder()
+    {
+        using var dir = new TestPaths.TempDir();
+        using var server = new FakeHubServer(HubDownloadTests.TinyModel());
+        var expected = LatentAudio.Models.ModelResolver.Resolve(FakeHubServer.Repo, LatentAudio.Models.ModelParts.All,
+            new LatentAudio.Models.Hub.HubSettings { Endpoint = server.Endpoint, CacheDir = dir.Path });
+        var (code, output, _) = Cli.Run("download-model", FakeHubServer.Repo, "--offline", "--cache-dir", dir.Path);
+        Assert.Equal(0, code);
+        Assert.Equal(expected.RootFolder, output.Trim());
+    }
+
+    [Fact]
+    public void List_NamesEveryKnownModel()
+    {
+        var (code, output, _) = Cli.Run("download-model", "--list");
+        Assert.Equal(0, code);
+        Assert.Contains("ucsd-reach/musicldm", output);
+        Assert.Contains("0.4110932946205139", output);
+    }
+
+    [Fact]
+    public void BadModelName_IsBadInput()
+    {
+        var (code, _, err) = Cli.Run("download-model", "no-such-model", "--offline", "--cache-dir", "/nonexistent");
+        Assert.Equal(2, code);
+        Assert.Contains("known name", err);
+    }
+}
