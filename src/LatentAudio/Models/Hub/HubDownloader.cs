@@ -75,6 +75,8 @@ public sealed partial class HubDownloader : IDisposable
             }
             if (!found) absent.Add(string.Join(" or ", file.Candidates));
         }
+        if (commit is null) // not one answer carried hub headers: a wrong id, or an endpoint that is no hub
+            throw Failure(id, $"{_endpoint.GetLeftPart(UriPartial.Authority)} has none of the model's files (HTTP 404); check the model id, the revision and HF_ENDPOINT");
         if (absent.Count > 0)
             throw new LatentAudioException($"{id}: the repo has no {string.Join(", no ", absent)} (is it an AudioLDM-family diffusers repo?)");
         return commit!;
