@@ -7,6 +7,7 @@ public static class CommandRegistry
     [
         new InfoCommand(),
         new MelCommand(),
+        new DownloadModelCommand(),
     ];
 
     public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);
