@@ -41,8 +41,9 @@ public static class MelDistance
             var a = mx.Data; var b = my.Data;
             for (int i = 0; i < a.Length; i++)
             {
-                double la = Math.Log10(Math.Pow(Math.Max(a[i], settings.ClampEps), settings.Pow));
-                double lb = Math.Log10(Math.Pow(Math.Max(b[i], settings.ClampEps), settings.Pow));
+                // log10(clamp(m)^pow) = pow * log10(clamp(m))
+                double la = settings.Pow * Math.Log10(Math.Max(a[i], settings.ClampEps));
+                double lb = settings.Pow * Math.Log10(Math.Max(b[i], settings.ClampEps));
                 logL1 += Math.Abs(la - lb);
                 linL1 += Math.Abs(a[i] - b[i]);
             }

@@ -93,9 +93,22 @@ public sealed class MetricPair
         return value;
     }
 
-    /// <summary>|STFT| of the reference for a setting, computed once per pair and setting.</summary>
-    public Spectrogram ReferenceMagnitude(StftConfig config) => Cached("mag:ref:" + config, () => Magnitude(Reference, config));
-    public Spectrogram DegradedMagnitude(StftConfig config) => Cached("mag:deg:" + config, () => Magnitude(Degraded, config));
+    /// <summary>|STFT| of the reference for a setting, computed once per pair and setting (together with the
+    /// degraded one: both come out of one packed FFT per frame).</summary>
+    public Spectrogram ReferenceMagnitude(StftConfig config) => Magnitudes(config).Reference;
+    public Spectrogram DegradedMagnitude(StftConfig config) => Magnitudes(config).Degraded;
+
+    public (Spectrogram Reference, Spectrogram Degraded) Magnitudes(StftConfig config) =>
+        Cached("mag:" + config, () => MagnitudePair(Reference, Degraded, config));
+
+    /// <summary>|STFT| of two equally long signals with one packed FFT per frame.</summary>
+    public static (Spectrogram Reference, Spectrogram Degraded) MagnitudePair(float[] a, float[] b, StftConfig config)
+    {
+        if (config.Center && config.Pad == PadMode.Reflect && a.Length <= config.NFft / 2)
+            throw new MetricUnavailableException($"signal of {a.Length} samples is shorter than half an FFT of {config.NFft}");
+        var (ma, mb) = new Stft(config).MagnitudePair(a, b, out int frames);
+        return (new Spectrogram(ma, frames, config.Bins), new Spectrogram(mb, frames, config.Bins));
+    }
 
     /// <summary>The pair resampled to <paramref name="rate"/> (itself when already there), cached.</summary>
     public MetricPair AtRate(int rate) =>
@@ -104,14 +117,6 @@ public sealed class MetricPair
 
     /// <summary>Cross-correlation lag of the degraded signal against the reference, within +- 50 ms.</summary>
     public LagEstimate BestLag => Cached("best_lag", () => Alignment.BestLag(Reference, Degraded, MaxLagSamples(50, SampleRate), SampleRate));
-
-    private static Spectrogram Magnitude(float[] signal, StftConfig config)
-    {
-        if (config.Center && config.Pad == PadMode.Reflect && signal.Length <= config.NFft / 2)
-            throw new MetricUnavailableException($"signal of {signal.Length} samples is shorter than half an FFT of {config.NFft}");
-        var data = new Stft(config).MagnitudeFlat(signal, out int frames);
-        return new Spectrogram(data, frames, config.Bins);
-    }
 
     private static float[] Mono(AudioBuffer a) => a.ToMono(ChannelMode.Mix).Channel(0);
 }

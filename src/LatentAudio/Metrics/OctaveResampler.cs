@@ -48,19 +48,33 @@ public sealed class OctaveResampler
         if (_up == _down) return x.ToArray();
         int nOut = OutputLength(x.Length, _up, _down);
         var y = new double[nOut];
-        long upLen = (long)(x.Length - 1) * _up + 1;
+        // Polyphase form of upfirdn output m = i + preRemove: with pos = m*down, phase = pos mod up and
+        // base = pos div up, y = sum_r h[phase + up r] x[base - r] over the valid input range.
+        var phases = Phases();
         for (int i = 0; i < nOut; i++)
         {
-            // upfirdn output m = i + preRemove: sum_j h[j] * xUp[m*down - j], xUp[k*up] = x[k].
             long pos = (long)(i + _preRemove) * _down;
-            long jStart = pos % _up; // first j with (pos - j) divisible by up
-            long jMin = Math.Max(jStart, pos - (upLen - 1));
-            if (jMin > jStart) jMin = jStart + (jMin - jStart + _up - 1) / _up * _up;
+            var g = phases[(int)(pos % _up)];
+            int baseIndex = (int)(pos / _up);
+            int rMax = Math.Min(g.Length - 1, baseIndex), rMin = Math.Max(0, baseIndex - (x.Length - 1));
             double acc = 0;
-            for (long j = jMin; j < _h.Length && j <= pos; j += _up) acc += _h[j] * x[(int)((pos - j) / _up)];
+            for (int r = rMin; r <= rMax; r++) acc += g[r] * x[baseIndex - r];
             y[i] = acc;
         }
         return y;
+    }
+
+    private double[][] Phases()
+    {
+        var phases = new double[_up][];
+        for (int p = 0; p < _up; p++)
+        {
+            int count = p < _h.Length ? (_h.Length - p + _up - 1) / _up : 0;
+            var g = new double[count];
+            for (int r = 0; r < count; r++) g[r] = _h[p + _up * r];
+            phases[p] = g;
+        }
+        return phases;
     }
 
     // numpy.kaiser(M, beta)[n] = I0(beta sqrt(1 - (2n/(M-1) - 1)^2)) / I0(beta)

@@ -54,8 +54,7 @@ public static class SpectralMetrics
         int sr = pair.SampleRate;
         int nFft = (int)(2048 / (44100.0 / sr)), hop = sr / 100;
         var config = new StftConfig(nFft, hop, nFft, Center: true, Pad: PadMode.Constant);
-        var r = pair.Cached("lsd:ref:" + config, () => Magnitude(PeakNormalised(pair.Reference), config));
-        var d = pair.Cached("lsd:deg:" + config, () => Magnitude(PeakNormalised(pair.Degraded), config));
+        var (r, d) = pair.Cached("lsd:" + config, () => MetricPair.MagnitudePair(PeakNormalised(pair.Reference), PeakNormalised(pair.Degraded), config));
         const double Eps = 1e-12;
         double sum = 0;
         for (int t = 0; t < r.Frames; t++)
@@ -83,7 +82,4 @@ public static class SpectralMetrics
         for (int i = 0; i < x.Length; i++) y[i] = (float)((x[i] - mean) / peak);
         return y;
     }
-
-    private static Spectrogram Magnitude(float[] x, StftConfig config) =>
-        new(new Stft(config).MagnitudeFlat(x, out int frames), frames, config.Bins);
 }
