@@ -8,6 +8,8 @@ public static class CommandRegistry
         new InfoCommand(),
         new MelCommand(),
         new DownloadModelCommand(),
+        new MetricsCommand(),
+        new BenchMetricsCommand(),
     ];
 
     public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);
