@@ -35,7 +35,8 @@ internal static class EnvelopeAlignment
     {
         int nr = r.Length, nd = d.Length;
         if (nr <= 1 || nd <= 1) return 0;
-        int size = 2 * PesqFft.NextPow2(Math.Max(nr, nd));
+        // Any length >= nr + nd - 1 holds the linear correlation without wrap-around.
+        int size = PesqFft.NextPow2(nr + nd - 1);
         var a = new double[nr]; var b = new double[nd];
         for (int i = 0; i < nr; i++) a[i] = r[i];
         for (int i = 0; i < nd; i++) b[i] = d[i];

@@ -52,14 +52,37 @@ internal sealed class FrequencyResponseFilter
     /// Filters the signal part of <paramref name="signal"/> (from the first search buffer to the end of the data
     /// padding, as the reference does) in place.
     /// </summary>
-    public void Apply(PesqSignal signal, PesqRateProfile rate, PesqFft fft)
+    public void Apply(PesqSignal signal, PesqRateProfile rate, PesqFft fft) => Apply(signal, null, rate, fft);
+
+    /// <summary>
+    /// Filters two signals in place. When their transform lengths agree they share one complex FFT (the second
+    /// signal in the imaginary part; a real, even response keeps the two apart).
+    /// </summary>
+    public void Apply(PesqSignal first, PesqSignal? second, PesqRateProfile rate, PesqFft fft)
     {
         int offset = rate.SearchBufferSamples;
-        int n = signal.Length - 2 * offset + rate.DataPadding;
-        int size = PesqFft.NextPow2(n);
+        int n1 = first.Length - 2 * offset + rate.DataPadding;
+        int size = PesqFft.NextPow2(n1);
+        if (second is not null)
+        {
+            int n2 = second.Length - 2 * offset + rate.DataPadding;
+            if (PesqFft.NextPow2(n2) != size)
+            {
+                Apply(first, null, rate, fft);
+                Apply(second, null, rate, fft);
+                return;
+            }
+        }
         var x = fft.Scratch(size);
-        var data = signal.Data;
-        for (int i = 0; i < n; i++) x[i] = new Complex(data[offset + i], 0);
+        var d1 = first.Data;
+        for (int i = 0; i < n1; i++) x[i] = new Complex(d1[offset + i], 0);
+        int n2b = 0;
+        if (second is not null)
+        {
+            var d2 = second.Data;
+            n2b = second.Length - 2 * offset + rate.DataPadding;
+            for (int i = 0; i < n2b; i++) x[i] = new Complex(x[i].Real, d2[offset + i]);
+        }
         var plan = fft.Plan(size);
         plan.Forward(x);
         float overall = GainDb(1000f);
@@ -72,6 +95,11 @@ internal sealed class FrequencyResponseFilter
             if (i != 0 && i != size / 2) x[size - i] *= factor;
         }
         plan.Inverse(x);
-        for (int i = 0; i < n; i++) data[offset + i] = (float)x[i].Real;
+        for (int i = 0; i < n1; i++) d1[offset + i] = (float)x[i].Real;
+        if (second is not null)
+        {
+            var d2 = second.Data;
+            for (int i = 0; i < n2b; i++) d2[offset + i] = (float)x[i].Imaginary;
+        }
     }
 }

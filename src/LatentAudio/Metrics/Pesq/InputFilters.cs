@@ -11,13 +11,19 @@ internal static class InputFilters
     private static readonly float[] WideBand8k = [2.6657628f, -5.3315255f, 2.6657628f, -1.8890331f, 0.89487434f];
 
     /// <summary>NB: IRS receive characteristic (P.862 §10.1.2). WB: 16-sample fades and a high-pass (P.862.2).</summary>
-    public static void ApplyListeningFilter(PesqSignal signal, PesqMode mode, PesqRateProfile rate, PesqFft fft)
+    public static void ApplyListeningFilter(PesqSignal reference, PesqSignal degraded, PesqMode mode, PesqRateProfile rate, PesqFft fft)
     {
         if (mode == PesqMode.NarrowBand)
         {
-            FrequencyResponseFilter.IrsReceive.Apply(signal, rate, fft);
+            FrequencyResponseFilter.IrsReceive.Apply(reference, degraded, rate, fft);
             return;
         }
+        ApplyWideBandFilter(reference, rate);
+        ApplyWideBandFilter(degraded, rate);
+    }
+
+    private static void ApplyWideBandFilter(PesqSignal signal, PesqRateProfile rate)
+    {
         int sb = rate.SearchBufferSamples;
         var d = signal.Data;
         // The reference fades with factors i/16 at indices sb-1+i and Length-sb-i (i = 0..15), one sample

@@ -8,13 +8,19 @@ internal static class LevelAlignment
 {
     public const double TargetAveragePower = 1e7;
 
-    /// <summary>Band power of the signal (sum of squares over the signal span, divided by the common span).</summary>
-    public static double BandPower(PesqSignal signal, int maxLength, PesqRateProfile rate, PesqFft fft)
+    /// <summary>
+    /// Band power of each signal: the 350–3250 Hz filtered copy's sum of squares over the signal span, divided by
+    /// the common span of the longer signal.
+    /// </summary>
+    public static (double Reference, double Degraded) BandPowers(PesqSignal reference, PesqSignal degraded, PesqRateProfile rate, PesqFft fft)
     {
-        var filtered = signal.Clone();
-        FrequencyResponseFilter.LevelAlignment.Apply(filtered, rate, fft);
-        int sb = rate.SearchBufferSamples;
-        return PowerOf(filtered.Data, sb, signal.Length - sb + rate.DataPadding, maxLength - 2 * sb + rate.DataPadding);
+        int maxLength = Math.Max(reference.Length, degraded.Length);
+        var r = reference.Clone();
+        var d = degraded.Clone();
+        FrequencyResponseFilter.LevelAlignment.Apply(r, d, rate, fft);
+        int sb = rate.SearchBufferSamples, divisor = maxLength - 2 * sb + rate.DataPadding;
+        return (PowerOf(r.Data, sb, reference.Length - sb + rate.DataPadding, divisor),
+                PowerOf(d.Data, sb, degraded.Length - sb + rate.DataPadding, divisor));
     }
 
     public static void Apply(PesqSignal signal, double bandPower)

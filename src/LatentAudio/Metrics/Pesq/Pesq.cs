@@ -37,16 +37,14 @@ public static class Pesq
         int maxLength = Math.Max(refSignal.Length, degSignal.Length);
 
         // Level alignment (P.862 §10.1.1).
-        double refPower = LevelAlignment.BandPower(refSignal, maxLength, rate, fft);
-        double degPower = LevelAlignment.BandPower(degSignal, maxLength, rate, fft);
+        var (refPower, degPower) = LevelAlignment.BandPowers(refSignal, degSignal, rate, fft);
         if ((float)refPower <= 0f) throw new InvalidInputException("PESQ: the reference has no energy in 350–3250 Hz, no utterance to measure");
         if ((float)degPower <= 0f) throw new InvalidInputException("PESQ: the degraded signal has no energy in 350–3250 Hz");
         LevelAlignment.Apply(refSignal, refPower);
         LevelAlignment.Apply(degSignal, degPower);
 
         // Listening-condition filter (IRS for NB, P.862.2 high-pass for WB); the model sees these signals.
-        InputFilters.ApplyListeningFilter(refSignal, mode, rate, fft);
-        InputFilters.ApplyListeningFilter(degSignal, mode, rate, fft);
+        InputFilters.ApplyListeningFilter(refSignal, degSignal, mode, rate, fft);
 
         // Time alignment runs on copies with DC removal and the alignment filter (P.862 §10.3).
         var refAlign = refSignal.Clone();

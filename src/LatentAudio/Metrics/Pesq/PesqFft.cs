@@ -11,6 +11,7 @@ internal sealed class PesqFft
 {
     private readonly Dictionary<int, FftPlan> _plans = [];
     private Complex[] _buffer = [];
+    private Complex[] _product = [];
 
     public FftPlan Plan(int n)
     {
@@ -46,17 +47,20 @@ internal sealed class PesqFft
         for (int i = 0; i < b.Length && i < n; i++) z[i] = new Complex(z[i].Real, b[i]);
         var plan = Plan(n);
         plan.Forward(z);
-        // Unpack A_k = (Z_k + conj Z_{-k})/2, B_k = (Z_k - conj Z_{-k})/(2i); form conj(A)·B for all k.
-        var prod = new Complex[n];
+        if (_product.Length < n) _product = new Complex[n];
+        var q = _product.AsSpan(0, n);
+        // Unpack A_k = (Z_k + conj Z_{-k})/2, B_k = (Z_k - conj Z_{-k})/(2i) and form P_k = conj(A_k)·B_k.
+        // The correlation is real, so r = Re(IFFT(P)) = Re(FFT(conj P))/n: store conj P and run a forward FFT.
         for (int k = 0; k < n; k++)
         {
             var zk = z[k];
             var zm = Complex.Conjugate(z[(n - k) & (n - 1)]);
             var ak = (zk + zm) * 0.5;
             var bk = (zk - zm) * new Complex(0, -0.5);
-            prod[k] = Complex.Conjugate(ak) * bk;
+            q[k] = Complex.Conjugate(Complex.Conjugate(ak) * bk);
         }
-        plan.Inverse(prod);
-        for (int i = 0; i < n; i++) result[i] = prod[i].Real;
+        plan.Forward(q);
+        double scale = 1.0 / n;
+        for (int i = 0; i < n; i++) result[i] = q[i].Real * scale;
     }
 }
