@@ -64,9 +64,38 @@ internal static class Nsim
     /// <summary>The 3x3 window over <paramref name="input"/> with its border replicated ('same' size output).</summary>
     public static void Convolve(ReadOnlySpan<double> input, int bands, int width, Span<double> output)
     {
+        int pw = width + 2;
+        var padded = new double[(bands + 2) * pw];
+        for (int r = -1; r <= bands; r++)
+        {
+            var src = input.Slice(Math.Clamp(r, 0, bands - 1) * width, width);
+            var dst = padded.AsSpan((r + 1) * pw, pw);
+            src.CopyTo(dst[1..]);
+            dst[0] = src[0];
+            dst[pw - 1] = src[width - 1];
+        }
+        var w = Window;
+        double w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8];
         for (int b = 0; b < bands; b++)
+        {
+            int row = b * pw;
             for (int c = 0; c < width; c++)
-                output[b * width + c] = At(input, bands, width, b, c, 0, width - 1);
+            {
+                // Same terms in the same order as At(): column offset outer, row offset inner, taps from the last.
+                int o = row + c;
+                double sum = 0;
+                sum += padded[o] * w8;
+                sum += padded[o + pw] * w7;
+                sum += padded[o + 2 * pw] * w6;
+                sum += padded[o + 1] * w5;
+                sum += padded[o + 1 + pw] * w4;
+                sum += padded[o + 1 + 2 * pw] * w3;
+                sum += padded[o + 2] * w2;
+                sum += padded[o + 2 + pw] * w1;
+                sum += padded[o + 2 + 2 * pw] * w0;
+                output[b * width + c] = sum;
+            }
+        }
     }
 
     /// <summary>

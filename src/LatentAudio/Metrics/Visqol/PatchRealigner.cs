@@ -10,13 +10,14 @@ internal static class PatchRealigner
     public static List<PatchMatch> Realign(IReadOnlyList<PatchMatch> matches, double[] reference, double[] degraded,
         int sampleRate, GammatoneFilterbank bank)
     {
+        var plans = new FftPlans();
         var result = new List<PatchMatch>(matches.Count);
         foreach (var m in matches)
         {
             if (m.IsUnmatched) { result.Add(m); continue; }
             var refAudio = Slice(reference, m.RefStart, m.RefEnd, sampleRate);
             var degAudio = Slice(degraded, m.DegStart, m.DegEnd, sampleRate);
-            var (refAligned, degAligned, lag) = SignalAlignment.AlignAndTruncate(refAudio, degAudio, sampleRate);
+            var (refAligned, degAligned, lag) = SignalAlignment.AlignAndTruncate(refAudio, degAudio, sampleRate, plans);
             var refSpec = GammatoneSpectrogram.Build(refAligned, bank);
             var degSpec = GammatoneSpectrogram.Build(degAligned, bank);
             BandSpectrogram.PrepareForComparison(refSpec, degSpec);

@@ -118,8 +118,9 @@ internal sealed class PatchSelector
             Array.Copy(_degSq, b * mw + offset, s.Dd, b * w, w);
         }
         for (int i = 0; i < deg.Length; i++) prod[i] = r.Data[i] * deg[i];
-        // Patch edge columns see the replicated border, not the neighbouring frames.
-        for (int i = 0; i < deg.Length; i++) s.Sq[i] = deg[i] * deg[i];
+        // Patch edge columns see the replicated border, not the neighbouring frames (only columns 0, 1, w-2, w-1 are read).
+        for (int b = 0; b < bands; b++)
+            foreach (int c in (ReadOnlySpan<int>)[0, 1, w - 2, w - 1]) s.Sq[b * w + c] = deg[b * w + c] * deg[b * w + c];
         for (int b = 0; b < bands; b++)
             foreach (int c in (ReadOnlySpan<int>)[0, w - 1])
             {

@@ -11,9 +11,9 @@ internal static class SignalAlignment
 {
     /// <summary>Shifts <paramref name="degraded"/> so it lines up with <paramref name="reference"/>: zeros prepended for a
     /// positive lag, leading samples dropped for a negative one. Returns the lag in samples (0 when not applied).</summary>
-    public static (double[] Degraded, int Lag) GloballyAlign(ReadOnlySpan<double> reference, double[] degraded)
+    public static (double[] Degraded, int Lag) GloballyAlign(ReadOnlySpan<double> reference, double[] degraded, FftPlans? plans = null)
     {
-        long lag = BestLag(UpperEnvelope(reference), UpperEnvelope(degraded));
+        long lag = BestLag(UpperEnvelope(reference), UpperEnvelope(degraded), plans ?? new FftPlans());
         if (lag == 0 || Math.Abs(lag) > reference.Length / 2.0) return (degraded, 0);
         if (lag < 0)
         {
@@ -30,9 +30,9 @@ internal static class SignalAlignment
     /// fine realignment of each matched patch). The lag is in seconds.
     /// </summary>
     public static (double[] Reference, double[] Degraded, double LagSeconds) AlignAndTruncate(
-        double[] reference, double[] degraded, int sampleRate)
+        double[] reference, double[] degraded, int sampleRate, FftPlans plans)
     {
-        var (aligned, lagSamples) = GloballyAlign(reference, degraded);
+        var (aligned, lagSamples) = GloballyAlign(reference, degraded, plans);
         double lag = lagSamples / (double)sampleRate;
         if (reference.Length > aligned.Length)
             return (reference.AsSpan(0, aligned.Length).ToArray(), aligned, lag);
@@ -83,12 +83,12 @@ internal static class SignalAlignment
     /// argmax over k of Σ a[i+k]·b[i] (linear cross-correlation via an FFT of at least twice the longer length), lags
     /// searched from −(L−1) up to L−1 and the first maximum kept, as the reference's `XCorr::FindLowestLagIndex`.
     /// </summary>
-    public static long BestLag(double[] a, double[] b)
+    public static long BestLag(double[] a, double[] b, FftPlans plans)
     {
         int len = Math.Max(a.Length, b.Length);
         if (len == 0) return 0;
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * len - 1) + 1);
-        var plan = new FftPlan(size);
+        var plan = plans.Get(size);
         // Both real signals in one complex FFT: z = a + i·b.
         var z = new Complex[size];
         for (int i = 0; i < a.Length; i++) z[i] = new Complex(a[i], 0);
@@ -113,5 +113,17 @@ internal static class SignalAlignment
             if (c > best) { best = c; bestLag = lag; }
         }
         return bestLag;
+    }
+}
+
+/// <summary>FFT plans by size, shared by the alignments of one comparison (the patch realignments reuse one size).</summary>
+internal sealed class FftPlans
+{
+    private readonly Dictionary<int, FftPlan> _plans = [];
+
+    public FftPlan Get(int size)
+    {
+        if (!_plans.TryGetValue(size, out var plan)) _plans[size] = plan = new FftPlan(size);
+        return plan;
     }
 }
