@@ -11,6 +11,10 @@ public class VisqolConformanceTests(ITestOutputHelper output)
 {
     private const double MosTolerance = 1e-4;
 
+    // Contrabassoon is the longest pair (16 s); its MOS and intermediates come from one run.
+    private static readonly Lazy<VisqolResult> Contrabassoon = new(() => Metrics.Visqol.Visqol.Compute(
+        VisqolFixtures.Load("contrabassoon48_stereo.wav"), VisqolFixtures.Load("contrabassoon48_stereo_24kbps_aac.wav"), VisqolMode.Audio));
+
     [Theory]
     [InlineData("contrabassoon48_stereo.wav", "contrabassoon48_stereo_24kbps_aac.wav", 2.346868205375293)]
     [InlineData("glock48_stereo.wav", "glock48_stereo_48kbps_aac.wav", 4.332452943882108)]
@@ -18,9 +22,14 @@ public class VisqolConformanceTests(ITestOutputHelper output)
     [InlineData("CA01_01.wav", "transcoded_CA01_01.wav", 1.7658378752958486)]
     public void AudioModeMatchesConformance(string reference, string degraded, double expected)
     {
-        var r = VisqolFixtures.Load(reference);
-        var d = reference == degraded ? r : VisqolFixtures.Load(degraded);
-        var result = Metrics.Visqol.Visqol.Compute(r, d, VisqolMode.Audio);
+        VisqolResult result;
+        if (reference.StartsWith("contrabassoon")) result = Contrabassoon.Value;
+        else
+        {
+            var r = VisqolFixtures.Load(reference);
+            var d = reference == degraded ? r : VisqolFixtures.Load(degraded);
+            result = Metrics.Visqol.Visqol.Compute(r, d, VisqolMode.Audio);
+        }
         output.WriteLine($"{reference} vs {degraded}: MOS {result.Mos:R} expected {expected:R} error {result.Mos - expected:E3} vnsim {result.Vnsim:R}");
         Assert.InRange(result.Mos, expected - MosTolerance, expected + MosTolerance);
     }
@@ -47,8 +56,7 @@ public class VisqolConformanceTests(ITestOutputHelper output)
             0.942510, 0.929430, 0.924167, 0.910043, 0.919950, 0.948203, 0.967128, 0.938363, 0.666311, 0.559159, 0.638507,
             0.591591, 0.375152, 0.143614, 0.175654, 0.229844, 0.104067, 0.134298, 0.164059, 0.830190, 0.960120,
         ];
-        var result = Metrics.Visqol.Visqol.Compute(VisqolFixtures.Load("contrabassoon48_stereo.wav"),
-            VisqolFixtures.Load("contrabassoon48_stereo_24kbps_aac.wav"), VisqolMode.Audio);
+        var result = Contrabassoon.Value;
         double maxBand = 0;
         for (int b = 0; b < 32; b++) maxBand = Math.Max(maxBand, Math.Abs(result.Fvnsim[b] - expectedFvnsim[b]));
         output.WriteLine($"vnsim {result.Vnsim:R} error {result.Vnsim - 0.7332747822441584:E3}; max fvnsim band error {maxBand:E3}");

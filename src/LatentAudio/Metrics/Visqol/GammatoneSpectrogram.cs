@@ -1,4 +1,4 @@
-using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace LatentAudio.Metrics.Visqol;
 
@@ -28,7 +28,7 @@ internal static class GammatoneSpectrogram
 
         var sections = new BandSections(bank);
         var windowed = new double[size];
-        var rms = new double[sections.Groups * Vector<double>.Count];
+        var rms = new double[sections.Groups * sections.Lanes];
         for (int f = 0; f < frames; f++)
         {
             var frame = signal.Slice(f * hop, size);
@@ -39,71 +39,88 @@ internal static class GammatoneSpectrogram
         return result;
     }
 
-    /// <summary>The filterbank's coefficients packed band-parallel, so one SIMD lane runs one band's cascade.</summary>
+    /// <summary>The filterbank's coefficients packed band-parallel, so one SIMD lane runs one band's cascade
+    /// (8 lanes with AVX-512, else 4).</summary>
     private sealed class BandSections
     {
-        private readonly Vector<double>[] _n0, _n1, _d1, _d2; // [group * 4 + section]
+        private readonly int _lanes;
+        private readonly double[] _n0, _n1, _d1, _d2; // [(group * 4 + section) * lanes + lane]
 
         public BandSections(GammatoneFilterbank bank)
         {
-            int lanes = Vector<double>.Count;
-            Groups = (bank.Bands + lanes - 1) / lanes;
-            _n0 = new Vector<double>[Groups * 4]; _n1 = new Vector<double>[Groups * 4];
-            _d1 = new Vector<double>[Groups * 4]; _d2 = new Vector<double>[Groups * 4];
-            var n0 = new double[lanes]; var n1 = new double[lanes]; var d1 = new double[lanes]; var d2 = new double[lanes];
-            for (int g = 0; g < Groups; g++)
+            _lanes = Vector512.IsHardwareAccelerated ? 8 : 4;
+            Groups = (bank.Bands + _lanes - 1) / _lanes;
+            int n = Groups * 4 * _lanes;
+            _n0 = new double[n]; _n1 = new double[n]; _d1 = new double[n]; _d2 = new double[n];
+            for (int band = 0; band < bank.Bands; band++)
                 for (int s = 0; s < 4; s++)
                 {
-                    for (int l = 0; l < lanes; l++)
-                    {
-                        int band = g * lanes + l;
-                        if (band >= bank.Bands) { n0[l] = n1[l] = d1[l] = d2[l] = 0; continue; }
-                        // Section 1 carries the gain normalisation (Slaney's ERBFilterBank).
-                        double gain = s == 0 ? bank.Gain[band] : 1.0;
-                        n0[l] = s == 0 ? bank.Numerator0 / gain : bank.Numerator0;
-                        n1[l] = s == 0 ? bank.Numerator1[band][0] / gain : bank.Numerator1[band][s];
-                        d1[l] = bank.Denominator[band][0];
-                        d2[l] = bank.Denominator[band][1];
-                    }
-                    _n0[g * 4 + s] = new Vector<double>(n0); _n1[g * 4 + s] = new Vector<double>(n1);
-                    _d1[g * 4 + s] = new Vector<double>(d1); _d2[g * 4 + s] = new Vector<double>(d2);
+                    int i = ((band / _lanes) * 4 + s) * _lanes + band % _lanes;
+                    // Section 1 carries the gain normalisation (Slaney's ERBFilterBank); lanes past the last band stay zero.
+                    _n0[i] = s == 0 ? bank.Numerator0 / bank.Gain[band] : bank.Numerator0;
+                    _n1[i] = s == 0 ? bank.Numerator1[band][0] / bank.Gain[band] : bank.Numerator1[band][s];
+                    _d1[i] = bank.Denominator[band][0];
+                    _d2[i] = bank.Denominator[band][1];
                 }
         }
 
         public int Groups { get; }
+        public int Lanes => _lanes;
 
         /// <summary>RMS of every band's response to <paramref name="frame"/>, filters starting from rest.</summary>
         public void FrameRms(ReadOnlySpan<double> frame, Span<double> rms)
         {
-            int lanes = Vector<double>.Count;
             for (int g = 0; g < Groups; g++)
             {
-                int k = g * 4;
-                Vector<double> a0 = _n0[k], a1 = _n1[k], b0 = _n0[k + 1], b1 = _n1[k + 1];
-                Vector<double> c0 = _n0[k + 2], c1 = _n1[k + 2], e0 = _n0[k + 3], e1 = _n1[k + 3];
-                Vector<double> p1 = _d1[k], p2 = _d2[k]; // denominator shared by the four sections
-                // Transposed direct form II state; the third numerator tap is zero so z1 = -d2*y.
-                Vector<double> sa0 = default, sa1 = default, sb0 = default, sb1 = default;
-                Vector<double> sc0 = default, sc1 = default, se0 = default, se1 = default;
-                Vector<double> acc = default;
-                for (int i = 0; i < frame.Length; i++)
-                {
-                    var x = new Vector<double>(frame[i]);
-                    var y = a0 * x + sa0;
-                    sa0 = a1 * x + sa1 - p1 * y; sa1 = -(p2 * y);
-                    x = y;
-                    y = b0 * x + sb0;
-                    sb0 = b1 * x + sb1 - p1 * y; sb1 = -(p2 * y);
-                    x = y;
-                    y = c0 * x + sc0;
-                    sc0 = c1 * x + sc1 - p1 * y; sc1 = -(p2 * y);
-                    x = y;
-                    y = e0 * x + se0;
-                    se0 = e1 * x + se1 - p1 * y; se1 = -(p2 * y);
-                    acc += y * y;
-                }
-                for (int l = 0; l < lanes; l++) rms[g * lanes + l] = Math.Sqrt(acc[l] / frame.Length);
+                if (_lanes == 8) Run512(frame, g, rms.Slice(g * 8, 8));
+                else Run256(frame, g, rms.Slice(g * 4, 4));
             }
+        }
+
+        // Transposed direct form II, four sections sharing one denominator; the third numerator tap is zero so the second
+        // state is just -d2*y. Plain multiplies and adds (no FMA), as the reference's C++ is built.
+        private void Run512(ReadOnlySpan<double> frame, int g, Span<double> rms)
+        {
+            int k = g * 4 * 8;
+            var a0 = Vector512.Create<double>(_n0.AsSpan(k)); var a1 = Vector512.Create<double>(_n1.AsSpan(k));
+            var b0 = Vector512.Create<double>(_n0.AsSpan(k + 8)); var b1 = Vector512.Create<double>(_n1.AsSpan(k + 8));
+            var c0 = Vector512.Create<double>(_n0.AsSpan(k + 16)); var c1 = Vector512.Create<double>(_n1.AsSpan(k + 16));
+            var e0 = Vector512.Create<double>(_n0.AsSpan(k + 24)); var e1 = Vector512.Create<double>(_n1.AsSpan(k + 24));
+            var p1 = Vector512.Create<double>(_d1.AsSpan(k)); var p2 = Vector512.Create<double>(_d2.AsSpan(k));
+            Vector512<double> sa0 = default, sa1 = default, sb0 = default, sb1 = default;
+            Vector512<double> sc0 = default, sc1 = default, se0 = default, se1 = default, acc = default;
+            for (int i = 0; i < frame.Length; i++)
+            {
+                var x = Vector512.Create(frame[i]);
+                var y = a0 * x + sa0; sa0 = a1 * x + sa1 - p1 * y; sa1 = -(p2 * y); x = y;
+                y = b0 * x + sb0; sb0 = b1 * x + sb1 - p1 * y; sb1 = -(p2 * y); x = y;
+                y = c0 * x + sc0; sc0 = c1 * x + sc1 - p1 * y; sc1 = -(p2 * y); x = y;
+                y = e0 * x + se0; se0 = e1 * x + se1 - p1 * y; se1 = -(p2 * y);
+                acc += y * y;
+            }
+            for (int l = 0; l < 8; l++) rms[l] = Math.Sqrt(acc[l] / frame.Length);
+        }
+
+        private void Run256(ReadOnlySpan<double> frame, int g, Span<double> rms)
+        {
+            int k = g * 4 * 4;
+            var a0 = Vector256.Create<double>(_n0.AsSpan(k)); var a1 = Vector256.Create<double>(_n1.AsSpan(k));
+            var b0 = Vector256.Create<double>(_n0.AsSpan(k + 4)); var b1 = Vector256.Create<double>(_n1.AsSpan(k + 4));
+            var c0 = Vector256.Create<double>(_n0.AsSpan(k + 8)); var c1 = Vector256.Create<double>(_n1.AsSpan(k + 8));
+            var e0 = Vector256.Create<double>(_n0.AsSpan(k + 12)); var e1 = Vector256.Create<double>(_n1.AsSpan(k + 12));
+            var p1 = Vector256.Create<double>(_d1.AsSpan(k)); var p2 = Vector256.Create<double>(_d2.AsSpan(k));
+            Vector256<double> sa0 = default, sa1 = default, sb0 = default, sb1 = default;
+            Vector256<double> sc0 = default, sc1 = default, se0 = default, se1 = default, acc = default;
+            for (int i = 0; i < frame.Length; i++)
+            {
+                var x = Vector256.Create(frame[i]);
+                var y = a0 * x + sa0; sa0 = a1 * x + sa1 - p1 * y; sa1 = -(p2 * y); x = y;
+                y = b0 * x + sb0; sb0 = b1 * x + sb1 - p1 * y; sb1 = -(p2 * y); x = y;
+                y = c0 * x + sc0; sc0 = c1 * x + sc1 - p1 * y; sc1 = -(p2 * y); x = y;
+                y = e0 * x + se0; se0 = e1 * x + se1 - p1 * y; se1 = -(p2 * y);
+                acc += y * y;
+            }
+            for (int l = 0; l < 4; l++) rms[l] = Math.Sqrt(acc[l] / frame.Length);
         }
     }
 }
