@@ -5,7 +5,7 @@ namespace LatentAudio.Codec;
 /// <summary>
 /// The three bitrates of one encoded file (notes/codec-and-cli-lessons.md §9) plus compression ratios:
 /// nominal = float32 latent values/s × 32; empirical entropy = zero-order per-latent-channel entropy of the
-/// quantised integers fitted on this file (optimistic: excludes side information); actual = 8 × file bytes
+/// quantised integers fitted on this file (excludes side information; the coder's frame predictor can go below it); actual = 8 × file bytes
 /// (header, tables, framing and CRCs included) ÷ duration.
 /// </summary>
 public sealed record BitrateReport(
@@ -14,12 +14,14 @@ public sealed record BitrateReport(
     int InputChannels,
     int CodedStreams,
     long LatentValues,
+    double NominalValuesPerSecond,
     double EntropyBits,
     long HeaderBytes,
     long FileBytes,
     long ZstdBytes)
 {
-    public double NominalFloat32Kbps => LatentValues * 32.0 / DurationSeconds / 1000;
+    /// <summary>32 bits × the latent's value rate (3,200 values/s per coded stream for AudioLDM2 at 16 kHz).</summary>
+    public double NominalFloat32Kbps => NominalValuesPerSecond * 32.0 / 1000;
     public double EntropyBitsPerValue => LatentValues > 0 ? EntropyBits / LatentValues : 0;
     public double EntropyKbps => EntropyBits / DurationSeconds / 1000;
     public double ActualKbps => FileBytes * 8.0 / DurationSeconds / 1000;

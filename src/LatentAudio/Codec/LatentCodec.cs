@@ -63,7 +63,7 @@ public sealed class LatentCodec
             if (!double.IsFinite(norm.Mean) || !double.IsFinite(norm.Scale) || !(norm.Scale > 0) || norm.Samples.Any(v => !float.IsFinite(v)))
                 throw InvalidInputException.ForFile(sourceName, "is digital silence or cannot be normalised (the front-end gave a non-finite level)");
             levels[s] = new StreamLevel(norm.Mean, norm.Scale);
-            melStreams[s] = PadFrames(_frontEnd.LogMel(norm.Samples), down, mels);
+            melStreams[s] = FitFrames(_frontEnd.LogMel(norm.Samples), norm.Samples.Length, down, mels);
         }
         int melFrames = melStreams[0].Shape[0];
         var header = new LatentFileHeader(Model, audio.SampleRate, audio.ChannelCount, options.Channels, audio.Length, levels,
@@ -87,8 +87,9 @@ public sealed class LatentCodec
             }
         }
         writer.Finish();
+        double valuesPerSecond = melStreams.Length * _vae.LatentChannels * (mels / down) * (double)_frontEnd.SampleRate / (_frontEnd.HopLength * down);
         return new BitrateReport(audio.DurationSeconds, audio.SampleRate, audio.ChannelCount, melStreams.Length, stats.Values,
-            stats.EntropyBits(), writer.HeaderBytes, writer.BytesWritten, stats.ZstdBytes());
+            valuesPerSecond, stats.EntropyBits(), writer.HeaderBytes, writer.BytesWritten, stats.ZstdBytes());
     }
 
     /// <summary>Runs the VAE on the window's context and keeps its own frames as a [C, owned, rows] block.</summary>
@@ -109,16 +110,20 @@ public sealed class LatentCodec
         return new LatentBlock(values, c, window.OwnedLength, rows);
     }
 
-    private Tensor PadFrames(Tensor mel, int multiple, int mels)
+    /// <summary>
+    /// ceil(samples / hop) frames (enough for the vocoder's hop·T samples; a centred STFT's extra last frame is
+    /// dropped as AudioLDM2 drops it), rounded up to a multiple of the VAE's downsampling with silence frames.
+    /// </summary>
+    private Tensor FitFrames(Tensor mel, int samples, int multiple, int mels)
     {
         if (mel.Rank != 2 || mel.Shape[1] != mels) throw new LatentAudioException($"front-end returned mel {mel.ShapeText}, expected [T, {mels}]");
-        int t = mel.Shape[0];
-        if (t == 0) throw new InvalidInputException("input too short for one mel frame");
-        int padded = (t + multiple - 1) / multiple * multiple;
-        if (padded == t) return mel;
-        var data = new float[padded * mels];
-        mel.Data.CopyTo(data, 0);
-        return new Tensor(data, padded, mels).FillFrom(t * mels, _frontEnd.SilenceLogMel);
+        int needed = Math.Max(1, (samples + _frontEnd.HopLength - 1) / _frontEnd.HopLength);
+        int frames = (needed + multiple - 1) / multiple * multiple;
+        var data = new float[frames * mels];
+        int copy = Math.Min(frames, mel.Shape[0]) * mels;
+        Array.Copy(mel.Data, data, copy);
+        data.AsSpan(copy).Fill(_frontEnd.SilenceLogMel);
+        return new Tensor(data, frames, mels);
     }
 
     /// <summary>Reads a latent file and decodes it to log-mel, refusing files made by another model.</summary>
@@ -198,14 +203,5 @@ public sealed class LatentCodec
             channels[s] = exact;
         }
         return new AudioBuffer(channels, h.SampleRate);
-    }
-}
-
-internal static class TensorFill
-{
-    public static Tensor FillFrom(this Tensor t, int from, float value)
-    {
-        t.Data.AsSpan(from).Fill(value);
-        return t;
     }
 }

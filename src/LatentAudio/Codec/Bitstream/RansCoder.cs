@@ -50,13 +50,23 @@ public static class RansCoder
     public static bool TryDecode(ReadOnlySpan<byte> stream, ReadOnlySpan<int> contexts, IReadOnlyList<FrequencyTable> tables, Span<int> output)
     {
         if (contexts.Length != output.Length) throw new ArgumentException("contexts and output differ in length");
+        var ctx = contexts.ToArray();
+        return TryDecode(stream, (i, _) => ctx[i], tables, output);
+    }
+
+    /// <summary>Context of symbol i computed from the symbols decoded before it (output[0..i)).</summary>
+    public delegate int ContextOf(int index, ReadOnlySpan<int> decodedSoFar);
+
+    /// <summary>As above, with contexts that depend on earlier symbols (adaptive context selection).</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> stream, ContextOf context, IReadOnlyList<FrequencyTable> tables, Span<int> output)
+    {
         if (stream.Length < 8 || (stream.Length - 8) % 4 != 0) return false;
         ulong x = BinaryPrimitives.ReadUInt64LittleEndian(stream);
         if (x < L) return false;
         int pos = 8;
         for (int i = 0; i < output.Length; i++)
         {
-            var t = tables[contexts[i]];
+            var t = tables[context(i, output[..i])];
             int p = t.PrecisionBits;
             uint slot = (uint)(x & ((1UL << p) - 1));
             int s = t.SymbolAt(slot);

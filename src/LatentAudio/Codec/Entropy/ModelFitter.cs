@@ -14,6 +14,8 @@ public static class ModelFitter
 
     public static Fit Choose(ReadOnlySpan<int> symbols, int precisionBits, ProbabilityModelPolicy policy)
     {
+        if (symbols.IsEmpty) // an unused context: the cheapest valid table
+            return new Fit(ProbabilityModel.Laplace(1, 0, precisionBits), 0, 4);
         var (lowest, counts) = Histogram(symbols);
         Fit? best = null;
         if (policy != ProbabilityModelPolicy.LaplaceOnly)

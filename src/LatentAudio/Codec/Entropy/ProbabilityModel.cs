@@ -78,8 +78,8 @@ public sealed class ProbabilityModel
         }
     }
 
-    /// <summary>Reads a model; a histogram's counts must add up to the number of symbols it codes.</summary>
-    public static ProbabilityModel Read(ByteReader r, int precisionBits, long expectedSymbols)
+    /// <summary>Reads a model; a histogram's counts may add up to at most <paramref name="maxSymbols"/> (the caller checks the exact total).</summary>
+    public static ProbabilityModel Read(ByteReader r, int precisionBits, long maxSymbols)
     {
         byte kind = r.U8();
         switch ((ProbabilityModelKind)kind)
@@ -96,10 +96,10 @@ public sealed class ProbabilityModel
                 {
                     counts[i] = r.VarUInt();
                     sum += Math.Min(counts[i], 1UL << 40);
-                    if (sum > (ulong)expectedSymbols) break;
+                    if (sum > (ulong)maxSymbols) break;
                 }
-                if (sum != (ulong)expectedSymbols)
-                    throw r.Error($"histogram counts add up to {sum}, expected {expectedSymbols}");
+                if (sum == 0 || sum > (ulong)maxSymbols)
+                    throw r.Error($"histogram counts add up to {sum}, expected 1..{maxSymbols}");
                 return Histogram(lowest, counts, precisionBits);
             }
             case ProbabilityModelKind.Laplace:
