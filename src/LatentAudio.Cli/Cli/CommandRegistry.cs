@@ -6,6 +6,10 @@ public static class CommandRegistry
     public static IReadOnlyList<ICommand> All { get; } =
     [
         new InfoCommand(),
+        new Models.EncodeLatentCommand(),
+        new Models.DecodeLatentCommand(),
+        new Models.VocodeCommand(),
+        new Models.ExportOnnxCommand(),
     ];
 
     public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);
