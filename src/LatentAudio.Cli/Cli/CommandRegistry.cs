@@ -10,6 +10,7 @@ public static class CommandRegistry
         new Models.DecodeLatentCommand(),
         new Models.VocodeCommand(),
         new Models.ExportOnnxCommand(),
+        new Models.BenchModelsCommand(),
     ];
 
     public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);
