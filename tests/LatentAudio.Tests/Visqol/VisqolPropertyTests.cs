@@ -16,7 +16,7 @@ public class VisqolPropertyTests(ITestOutputHelper output)
     public void IdentityGivesTheAudioModeCeiling()
     {
         var r = Glock.Value.Reference;
-        var result = Metrics.Visqol.Visqol.Compute(r, r, VisqolMode.Audio);
+        var result = LatentAudio.Metrics.Visqol.Visqol.Compute(r, r, VisqolMode.Audio);
         output.WriteLine($"identity MOS {result.Mos:R}");
         Assert.Equal(1.0, result.Vnsim, 12);
         Assert.Equal(4.732101253042348, result.Mos, 9); // the SVR at fvnsim = 1 (upstream kConformanceCastanetsIdentity)
@@ -27,8 +27,8 @@ public class VisqolPropertyTests(ITestOutputHelper output)
     {
         var (r, aac) = Glock.Value;
         var lowPassed = new AudioBuffer(r.Channels.Select(c => LowPass(c, 3500.0 / Rate)).ToArray(), Rate);
-        double mild = Metrics.Visqol.Visqol.Compute(r, aac, VisqolMode.Audio).Mos;
-        double lp = Metrics.Visqol.Visqol.Compute(r, lowPassed, VisqolMode.Audio).Mos;
+        double mild = LatentAudio.Metrics.Visqol.Visqol.Compute(r, aac, VisqolMode.Audio).Mos;
+        double lp = LatentAudio.Metrics.Visqol.Visqol.Compute(r, lowPassed, VisqolMode.Audio).Mos;
         output.WriteLine($"48 kbps AAC {mild:F4}, 3.5 kHz low-pass {lp:F4}");
         Assert.True(mild > 4.0, $"AAC copy scored {mild}");
         // Measured: AAC 4.555, low-pass 3.365 (upstream's Strauss 3.5 kHz low-pass conformance case scores 1.389).
@@ -46,8 +46,8 @@ public class VisqolPropertyTests(ITestOutputHelper output)
             c.CopyTo(d, delay);
             return d;
         }).ToArray(), Rate);
-        var plain = Metrics.Visqol.Visqol.Compute(r, aac, VisqolMode.Audio);
-        var late = Metrics.Visqol.Visqol.Compute(r, delayed, VisqolMode.Audio);
+        var plain = LatentAudio.Metrics.Visqol.Visqol.Compute(r, aac, VisqolMode.Audio);
+        var late = LatentAudio.Metrics.Visqol.Visqol.Compute(r, delayed, VisqolMode.Audio);
         output.WriteLine($"undelayed {plain.Mos:F5} (lag {plain.AlignmentLagSeconds * 1000:F2} ms), delayed {late.Mos:F5} (lag {late.AlignmentLagSeconds * 1000:F2} ms)");
         Assert.True(Math.Abs(plain.Mos - late.Mos) < 0.01, $"{plain.Mos} vs {late.Mos}");
     }
@@ -57,7 +57,7 @@ public class VisqolPropertyTests(ITestOutputHelper output)
     {
         var r = Resample(Glock.Value.Reference, 16000);
         var d = Resample(Glock.Value.Aac, 16000);
-        var result = Metrics.Visqol.Visqol.Compute(r, d, VisqolMode.Audio);
+        var result = LatentAudio.Metrics.Visqol.Visqol.Compute(r, d, VisqolMode.Audio);
         Assert.Equal(48000, result.SampleRate);
         Assert.Contains(result.Notes, n => n.Contains("resampled from 16000 Hz to 48 kHz"));
         Assert.InRange(result.Mos, 1.0, 5.0);
@@ -68,7 +68,7 @@ public class VisqolPropertyTests(ITestOutputHelper output)
     {
         var r = Resample(VisqolFixtures.Load("CA01_01.wav"), 16000);
         var d = Resample(VisqolFixtures.Load("transcoded_CA01_01.wav"), 16000);
-        var result = Metrics.Visqol.Visqol.Compute(r, d, VisqolMode.Speech);
+        var result = LatentAudio.Metrics.Visqol.Visqol.Compute(r, d, VisqolMode.Speech);
         output.WriteLine($"speech at 16 kHz: MOS {result.Mos:F4}, {result.PatchCount} patches");
         Assert.Equal(16000, result.SampleRate);
         Assert.Equal(21, result.Fvnsim.Length);
@@ -80,7 +80,7 @@ public class VisqolPropertyTests(ITestOutputHelper output)
     public void TooShortInputIsRejected()
     {
         var tiny = AudioBuffer.Mono(new float[2000], Rate);
-        Assert.Throws<InvalidInputException>(() => Metrics.Visqol.Visqol.Compute(tiny, tiny, VisqolMode.Audio));
+        Assert.Throws<InvalidInputException>(() => LatentAudio.Metrics.Visqol.Visqol.Compute(tiny, tiny, VisqolMode.Audio));
     }
 
     private static AudioBuffer Resample(AudioBuffer a, int rate) => LatentAudio.Dsp.Resampler.Resample(a, rate);
