@@ -18,6 +18,7 @@ public sealed class BenchModelsCommand : ICommand
         "  --random-fullsize   (default) cvssp/audioldm2's architecture with random weights, written to a temp folder\n" +
         "  --runs N            timed runs per stage after one warm-up (default 3; the median is reported)\n" +
         $"  --threads N         ONNX Runtime intra-op threads (default {PythonReferenceTiming.Threads}, as the PyTorch reference)\n" +
+        "  --optimization L    ONNX Runtime graph optimisation: all (default), extended, basic, none\n" +
         "  --json              one JSON object (encode_s, decode_s, vocoder_s, ...)";
 
     public int Run(CommandArgs args, CliContext context)
@@ -27,11 +28,19 @@ public sealed class BenchModelsCommand : ICommand
         var modelSpec = args.Option("--model", "-m");
         int runs = args.Int("--runs") ?? 3;
         int threads = args.Int("--threads") ?? PythonReferenceTiming.Threads;
+        var level = (args.Option("--optimization") ?? "all") switch
+        {
+            "all" => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            "extended" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+            "basic" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+            "none" => GraphOptimizationLevel.ORT_DISABLE_ALL,
+            var other => throw new UsageException($"unknown --optimization '{other}' (all, extended, basic, none)"),
+        };
         args.Positionals(0, 0);
         if (random && modelSpec is not null) throw new UsageException("give either --model or --random-fullsize");
         if (runs < 1) throw new UsageException("--runs must be at least 1");
         if (threads < 0) throw new UsageException("--threads must be 0 or more");
-        var settings = new SessionSettings(threads, GraphOptimizationLevel.ORT_ENABLE_ALL);
+        var settings = new SessionSettings(threads, level);
         Action<string>? progress = json ? null : context.Error.WriteLine;
 
         string? temp = null;
