@@ -70,6 +70,23 @@ public sealed class ParityTests(TinyModels models, ITestOutputHelper output) : I
         Assert.True(eMel <= 5e-4f, $"decoded mel error {eMel}");
         Assert.True(eWave <= 2e-5f, $"waveform error {eWave}");
     }
+
+    [Fact]
+    public void BatchesGiveTheSameResultPerItem()
+    {
+        static Tensor Twice(Tensor t) => new([.. t.Data, .. t.Data], [2, .. t.Shape[1..]]);
+        var mel = NpyFile.Read(TestPaths.Fixtures("models", "vae", "T64", "input.npy"));
+        var (mean, _) = _models.Vae.Encode(Twice(mel));
+        Assert.Equal([2, 8, 16, 16], mean.Shape);
+        var expected = NpyFile.Read(TestPaths.Fixtures("models", "vae", "T64", "posterior_mean.npy"));
+        Assert.True(Twice(expected).MaxAbsDifference(mean) <= 2e-5f);
+        var voc = NpyFile.Read(TestPaths.Fixtures("models", "vocoder", "normalize_false", "T7", "input.npy"));
+        var wave = _models.Vocoder.Vocode(Twice(voc));
+        Assert.Equal([2, 1152], wave.Shape);
+        Assert.True(Twice(NpyFile.Read(TestPaths.Fixtures("models", "vocoder", "normalize_false", "T7", "waveform.npy"))).MaxAbsDifference(wave) <= 5e-6f);
+        // Un-batched [T, mels] gives a 1-D waveform.
+        Assert.Equal([1152], _models.Vocoder.Vocode(voc.SqueezeLeading(2)).Shape);
+    }
 }
 
 /// <summary>The golden tiny models, loaded once per test class.</summary>

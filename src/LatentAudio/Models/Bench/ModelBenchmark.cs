@@ -7,7 +7,9 @@ using LatentAudio.Tensors;
 namespace LatentAudio.Models.Bench;
 
 /// <summary>Timing of one stage: every run's seconds, their median and minimum, and the FLOPs of one run.</summary>
-public sealed record StageTiming(string Name, double[] Seconds, double Flops, double ReferenceSeconds)
+/// <remarks><see cref="CpuSeconds"/>: process CPU time per timed run (all threads); on a shared, oversubscribed
+/// machine CPU seconds / threads is a better estimate of the unloaded wall time than the wall time itself.</remarks>
+public sealed record StageTiming(string Name, double[] Seconds, double[] CpuSeconds, double Flops, double ReferenceSeconds)
 {
     public double Median
     {
@@ -19,6 +21,7 @@ public sealed record StageTiming(string Name, double[] Seconds, double Flops, do
     }
 
     public double Min => Seconds.Min();
+    public double MedianCpu => CpuSeconds.Order().ElementAt(CpuSeconds.Length / 2);
     public double RealTimeFactor(double audioSeconds) => Median / audioSeconds;
     public double GflopsPerSecond => Flops / Median / 1e9;
     /// <summary>Reference seconds / ours, both as the minimum of the timed runs (the reference's protocol).</summary>
@@ -56,23 +59,29 @@ public static class ModelBenchmark
         var vocode = Time("vocoder", runs, () => vocoder.Vocode(vocMel), progress);
         double audioSeconds = (double)Frames * vocoder.Config.HopLength / vocoder.SampleRate;
         return new ModelBenchmarkResult(model.Id, Frames, audioSeconds, settings.IntraOpThreads,
-            new StageTiming("encode", encode, vae.EncoderFlops, PythonReferenceTiming.EncodeSeconds),
-            new StageTiming("decode", decode, vae.DecoderFlops, PythonReferenceTiming.DecodeSeconds),
-            new StageTiming("vocoder", vocode, vocoder.Flops, PythonReferenceTiming.VocoderSeconds),
+            new StageTiming("encode", encode.Wall, encode.Cpu, vae.EncoderFlops, PythonReferenceTiming.EncodeSeconds),
+            new StageTiming("decode", decode.Wall, decode.Cpu, vae.DecoderFlops, PythonReferenceTiming.DecodeSeconds),
+            new StageTiming("vocoder", vocode.Wall, vocode.Cpu, vocoder.Flops, PythonReferenceTiming.VocoderSeconds),
             load.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64);
     }
 
-    private static double[] Time(string name, int runs, Action run, Action<string>? progress)
+    private static (double[] Wall, double[] Cpu) Time(string name, int runs, Action run, Action<string>? progress)
     {
         run();
         var seconds = new double[runs];
+        var cpu = new double[runs];
+        using var process = Process.GetCurrentProcess();
         for (int i = 0; i < runs; i++)
         {
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             run();
             seconds[i] = sw.Elapsed.TotalSeconds;
+            process.Refresh();
+            cpu[i] = (process.TotalProcessorTime - cpu0).TotalSeconds;
         }
-        progress?.Invoke($"{name}: {string.Join(" ", seconds.Select(s => s.ToString("0.000")))} s");
-        return seconds;
+        progress?.Invoke($"{name}: wall {string.Join(" ", seconds.Select(s => s.ToString("0.000")))} s, cpu {string.Join(" ", cpu.Select(s => s.ToString("0.000")))} s");
+        return (seconds, cpu);
     }
 }

@@ -24,6 +24,9 @@ public static class SafetensorsDTypes
     {
         switch (d)
         {
+            case SafetensorsDType.F32 when BitConverter.IsLittleEndian:
+                src.CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(dest));
+                break;
             case SafetensorsDType.F32:
                 for (int i = 0; i < dest.Length; i++) dest[i] = BinaryPrimitives.ReadSingleLittleEndian(src[(4 * i)..]);
                 break;

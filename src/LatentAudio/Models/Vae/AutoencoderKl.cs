@@ -16,15 +16,14 @@ public sealed class AutoencoderKl : ILatentAutoencoder
 
     private readonly OnnxNetwork _encoder, _decoder;
 
-    private AutoencoderKl(VaeConfig config, BuiltGraph encoder, BuiltGraph decoder, SessionSettings settings)
+    private AutoencoderKl(VaeConfig config, OnnxNetwork encoder, double encoderFlops, OnnxNetwork decoder, double decoderFlops)
     {
         Config = config;
+        _encoder = encoder;
+        _decoder = decoder;
         // Only the FLOP counts are kept: the protobuf graphs hold a copy of every weight.
-        EncoderFlops = encoder.Flops;
-        DecoderFlops = decoder.Flops;
-        _encoder = new OnnxNetwork(encoder.Model, settings);
-        try { _decoder = new OnnxNetwork(decoder.Model, settings); }
-        catch { _encoder.Dispose(); throw; }
+        EncoderFlops = encoderFlops;
+        DecoderFlops = decoderFlops;
     }
 
     public VaeConfig Config { get; }
@@ -42,18 +41,46 @@ public sealed class AutoencoderKl : ILatentAutoencoder
     /// <param name="trackFrames">Count FLOPs for this many mel frames (benchmark); the graphs stay dynamic.</param>
     public static AutoencoderKl Load(string vaeFolder, SessionSettings? settings = null, int? trackFrames = null)
     {
-        var (config, encoder, decoder) = BuildGraphs(vaeFolder, trackFrames);
-        return new AutoencoderKl(config, encoder, decoder, settings ?? SessionSettings.Default);
+        settings ??= SessionSettings.Default;
+        var (config, file) = OpenValidated(vaeFolder);
+        using (file)
+        {
+            var weights = new SafetensorsWeights(file);
+            // One graph at a time: each protobuf holds a copy of its weights until ONNX Runtime has taken them.
+            var encoderGraph = VaeGraphs.BuildEncoder(config, weights, trackFrames);
+            var encoder = new OnnxNetwork(encoderGraph.Model, settings);
+            double encoderFlops = encoderGraph.Flops;
+            encoderGraph = null;
+            try
+            {
+                var decoderGraph = VaeGraphs.BuildDecoder(config, weights, trackFrames);
+                return new AutoencoderKl(config, encoder, encoderFlops, new OnnxNetwork(decoderGraph.Model, settings), decoderGraph.Flops);
+            }
+            catch
+            {
+                encoder.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private static (VaeConfig, SafetensorsFile) OpenValidated(string vaeFolder)
+    {
+        var config = VaeConfig.Load(Path.Combine(vaeFolder, "config.json"));
+        var file = SafetensorsFile.Open(Path.Combine(vaeFolder, WeightsFile));
+        try { WeightCheck.Validate(file, ExpectedTensors.ForVae(config)); }
+        catch { file.Dispose(); throw; }
+        return (config, file);
     }
 
     public static (VaeConfig Config, BuiltGraph Encoder, BuiltGraph Decoder) BuildGraphs(string vaeFolder, int? trackFrames = null)
     {
-        var config = VaeConfig.Load(Path.Combine(vaeFolder, "config.json"));
-        var weightsPath = Path.Combine(vaeFolder, WeightsFile);
-        using var file = SafetensorsFile.Open(weightsPath);
-        WeightCheck.Validate(file, ExpectedTensors.ForVae(config));
-        var weights = new SafetensorsWeights(file);
-        return (config, VaeGraphs.BuildEncoder(config, weights, trackFrames), VaeGraphs.BuildDecoder(config, weights, trackFrames));
+        var (config, file) = OpenValidated(vaeFolder);
+        using (file)
+        {
+            var weights = new SafetensorsWeights(file);
+            return (config, VaeGraphs.BuildEncoder(config, weights, trackFrames), VaeGraphs.BuildDecoder(config, weights, trackFrames));
+        }
     }
 
     /// <summary>Log-mel [B, in, T, F] (or [T, F]) -> posterior (mean, logvar), each [B, latent, T/f, F/f].</summary>
