@@ -6,7 +6,7 @@ using Kind = LatentAudio.Tests.Audio.FlacSyntheticStream.Kind;
 namespace LatentAudio.Tests.Audio;
 
 /// <summary>A window of a long file costs memory for the window only (issue 2, "Streaming").</summary>
-public class StreamingTests(Xunit.Abstractions.ITestOutputHelper output)
+public class StreamingTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     private const int Rate = 8000;
     private const long Hours2 = 2L * 3600 * Rate;
@@ -46,7 +46,7 @@ public class StreamingTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(10 * Rate, window.Length);
         for (int i = 0; i < window.Length; i += 997) Assert.Equal((i % 1000 - 500) / 32768f, window.Channel(0)[i]);
         // The window itself is 320 kB of float32; the file is 115 MB.
-        output.WriteLine($"WAV window: {allocated:N0} bytes allocated, file {fileSize:N0} bytes");
+        log.WriteLine($"WAV window: {allocated:N0} bytes allocated, file {fileSize:N0} bytes");
         Assert.True(allocated < 2_000_000, $"reading a 10 s window allocated {allocated:N0} bytes of a {fileSize:N0}-byte file");
     }
 
@@ -60,7 +60,7 @@ public class StreamingTests(Xunit.Abstractions.ITestOutputHelper output)
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(code == 0, err);
         Assert.Contains("80000 frames (10 s) from 3600 s", output);
-        output.WriteLine($"info window: {allocated:N0} bytes allocated");
+        log.WriteLine($"info window: {allocated:N0} bytes allocated");
         Assert.True(allocated < 2_000_000, $"info on a 10 s window allocated {allocated:N0} bytes");
     }
 
@@ -91,7 +91,7 @@ public class StreamingTests(Xunit.Abstractions.ITestOutputHelper output)
         long first = 1150L * Rate;
         for (int i = 0; i < window.Length; i += 499)
             Assert.Equal((first + i) / block / 32768f, window.Channel(0)[i]);
-        output.WriteLine($"FLAC window: {allocated:N0} bytes allocated, file {new FileInfo(path).Length:N0} bytes, {(long)frames * block:N0} samples");
+        log.WriteLine($"FLAC window: {allocated:N0} bytes allocated, file {new FileInfo(path).Length:N0} bytes, {(long)frames * block:N0} samples");
         Assert.True(allocated < 2_000_000, $"a 10 s FLAC window allocated {allocated:N0} bytes");
     }
 }
