@@ -34,7 +34,7 @@ public sealed class InfoCommand : ICommand
             });
             if (!json)
             {
-                string bits = f.BitsPerSample is int b ? $" {b}-bit," : "";
+                string bits = f.BitsPerSample is int b && !f.Codec.StartsWith("WAV", StringComparison.Ordinal) ? $" {b}-bit," : "";   // WAV codec names carry it
                 string window = offset > 0 || seconds is not null ? string.Create(CultureInfo.InvariantCulture, $" from {offset:0.###} s") : "";
                 context.Out.WriteLine(file);
                 context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
