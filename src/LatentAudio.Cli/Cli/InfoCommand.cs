@@ -3,36 +3,42 @@ using LatentAudio.Audio;
 
 namespace LatentAudio.Cli;
 
-/// <summary><c>latentaudio info FILE...</c>: format, rate, channels, duration, peak and RMS of each file.</summary>
+/// <summary><c>latentaudio info FILE...</c>: format, rate, channels, duration, peak and RMS of each file (or of a window).</summary>
 public sealed class InfoCommand : ICommand
 {
     public string Name => "info";
     public string Summary => "format, sample rate, channels, duration, peak and RMS of audio files";
-    public string Usage => "latentaudio info FILE... [--json]";
+    public string Usage => "latentaudio info FILE... [--offset S] [--seconds S] [--json]\n" +
+                           "  reads WAV, FLAC, MP3 and Ogg Vorbis; with --offset/--seconds, peak and RMS are of that window only";
 
     public int Run(CommandArgs args, CliContext context)
     {
         bool json = args.Flag("--json");
+        double offset = args.Double("--offset") ?? 0;
+        double? seconds = args.Double("--seconds");
         var files = args.Positionals(min: 1);
         var rows = new List<Dictionary<string, object?>>();
         foreach (var file in files)
         {
             using var reader = AudioFile.OpenReader(file);
-            var audio = AudioFile.ReadAll(reader, file);
-            audio.EnsureFinite(file);
+            // Streamed: only running sums are kept, so a 2-hour file is measured without being loaded.
+            var stats = AudioStats.Measure(reader, file, offset, seconds);
             var f = reader.Format;
-            double peak = audio.Peak(), rms = audio.Rms();
+            double peak = stats.Peak, rms = stats.Rms;
             rows.Add(new()
             {
                 ["file"] = file, ["format"] = f.Codec, ["sample_rate"] = f.SampleRate, ["channels"] = f.Channels,
-                ["frames"] = audio.Length, ["duration_s"] = audio.DurationSeconds,
+                ["bits_per_sample"] = f.BitsPerSample, ["offset_s"] = offset,
+                ["frames"] = stats.Frames, ["duration_s"] = stats.DurationSeconds,
                 ["peak"] = peak, ["peak_dbfs"] = Db(peak), ["rms"] = rms, ["rms_dbfs"] = Db(rms),
             });
             if (!json)
             {
+                string bits = f.BitsPerSample is int b && !f.Codec.StartsWith("WAV", StringComparison.Ordinal) ? $" {b}-bit," : "";   // WAV codec names carry it
+                string window = offset > 0 || seconds is not null ? string.Create(CultureInfo.InvariantCulture, $" from {offset:0.###} s") : "";
                 context.Out.WriteLine(file);
                 context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  format {f.Codec}, {f.SampleRate} Hz, {f.Channels} ch, {audio.Length} frames ({audio.DurationSeconds:0.###} s), peak {peak:0.####} ({Db(peak):0.##} dBFS), RMS {rms:0.####} ({Db(rms):0.##} dBFS)"));
+                    $"  format {f.Codec},{bits} {f.SampleRate} Hz, {f.Channels} ch, {stats.Frames} frames ({stats.DurationSeconds:0.###} s){window}, peak {peak:0.####} ({Db(peak):0.##} dBFS), RMS {rms:0.####} ({Db(rms):0.##} dBFS)"));
             }
         }
         if (json) context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(rows.Count == 1 ? (object)rows[0] : rows, JsonOptions));

@@ -45,6 +45,8 @@ public static class AudioFile
         return buffer;
     }
 
+    private const long InitialFramesCap = 1 << 22;
+
     public static AudioBuffer ReadAll(IAudioReader reader, string name, double offsetSeconds = 0, double? seconds = null)
     {
         var fmt = reader.Format;
@@ -57,6 +59,9 @@ public static class AudioFile
         int ch = fmt.Channels;
         long cap = want ?? (fmt.TotalFrames is long t ? Math.Max(0, t - skip) : 1 << 20);
         if ((cap * ch) > Array.MaxLength) throw InvalidInputException.ForFile(name, "is too long to load at once; ask for a window with --offset/--seconds");
+        // The header's length is a hint, not a promise: a tiny corrupt file may announce days of audio, so the first
+        // allocation is capped and the arrays grow as samples actually arrive.
+        cap = Math.Min(cap, InitialFramesCap);
         var planar = new float[ch][];
         for (int c = 0; c < ch; c++) planar[c] = new float[Math.Max(cap, 0)];
         var chunk = new float[4096 * ch];

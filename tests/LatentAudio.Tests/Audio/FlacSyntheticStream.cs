@@ -35,12 +35,22 @@ internal sealed class FlacSyntheticStream
         _w.Write(0xFFF8, 16);                                        // sync, reserved 0, fixed block size
         _w.Write(7, 4); _w.Write(0, 4);                              // block size in 16 bits; rate from STREAMINFO
         _w.Write((ulong)(_channels - 1), 4); _w.Write(0, 3); _w.Write(0, 1);
-        _w.Write((ulong)_frame++, 8);                                // frame number < 128: one byte
+        WriteCodedNumber(_frame++);
         _w.Write((ulong)(n - 1), 16);
         _w.Write(FlacCrc.Crc8(_w.Bytes(start)), 8);
         for (int c = 0; c < _channels; c++) WriteSubframe(samples[c], kinds[c]);
         _w.Align();
         _w.Write(FlacCrc.Crc16(_w.Bytes(start)), 16);
+    }
+
+    /// <summary>The UTF-8-like frame number of RFC 9639 §9.1.5 (up to 2^21 here).</summary>
+    private void WriteCodedNumber(int v)
+    {
+        if (v < 0x80) { _w.Write((ulong)v, 8); return; }
+        int extra = v < 0x800 ? 1 : v < 0x10000 ? 2 : 3;
+        int lead = (0xFF00 >> (extra + 1)) & 0xFF;                  // 110xxxxx, 1110xxxx, 11110xxx
+        _w.Write((ulong)(lead | (v >> (6 * extra))), 8);
+        for (int i = extra - 1; i >= 0; i--) _w.Write((ulong)(0x80 | ((v >> (6 * i)) & 0x3F)), 8);
     }
 
     public byte[] ToArray() => _w.Bytes(0).ToArray();
