@@ -47,7 +47,7 @@ internal sealed class PatchSelector
 
         var dp = new double[numPatches][];
         var back = new int[numPatches][];
-        var scratch = new Scratch(_bands * _width);
+        var scratch = new Scratch(_bands * _width, Nsim.PaddedLength(_bands, _width));
         for (int p = 0; p < numPatches; p++)
         {
             dp[p] = new double[framesDeg];
@@ -127,7 +127,7 @@ internal sealed class PatchSelector
                 s.MuD[b * w + c] = Nsim.At(deg, bands, w, b, c, 0, w - 1);
                 s.Dd[b * w + c] = Nsim.At(s.Sq, bands, w, b, c, 0, w - 1);
             }
-        Nsim.Convolve(prod, bands, w, s.Rd);
+        Nsim.Convolve(prod, bands, w, s.Rd, s.Padded);
         return Nsim.Combine(r.Mu, r.Sq, s.MuD, s.Dd, s.Rd, bands, w).Similarity;
     }
 
@@ -149,8 +149,9 @@ internal sealed class PatchSelector
         public double[] Sq { get; }
     }
 
-    private sealed class Scratch(int n)
+    private sealed class Scratch(int n, int padded)
     {
+        public double[] Padded { get; } = new double[padded];
         public double[] Deg { get; } = new double[n];
         public double[] Sq { get; } = new double[n];
         public double[] Product { get; } = new double[n];
