@@ -12,6 +12,14 @@ public class VisqolPropertyTests(ITestOutputHelper output)
         (VisqolFixtures.Load("glock48_stereo.wav").Slice(0, 5 * Rate),
          VisqolFixtures.Load("glock48_stereo_48kbps_aac.wav").Slice(0, 5 * Rate)));
 
+    // MOS of the 3.5 kHz low-pass copy, shared by the two comparisons below.
+    private static readonly Lazy<double> LowPassMos = new(() =>
+    {
+        var r = Glock.Value.Reference;
+        var lowPassed = new AudioBuffer(r.Channels.Select(c => LowPass(c, 3500.0 / Rate)).ToArray(), Rate);
+        return Metrics.Visqol.Visqol.Compute(r, lowPassed, VisqolMode.Audio).Mos;
+    });
+
     [Fact]
     public void IdentityGivesTheAudioModeCeiling()
     {
@@ -26,13 +34,24 @@ public class VisqolPropertyTests(ITestOutputHelper output)
     public void LowPassAt3500HzScoresFarBelowAnAacCopy()
     {
         var (r, aac) = Glock.Value;
-        var lowPassed = new AudioBuffer(r.Channels.Select(c => LowPass(c, 3500.0 / Rate)).ToArray(), Rate);
         double mild = Metrics.Visqol.Visqol.Compute(r, aac, VisqolMode.Audio).Mos;
-        double lp = Metrics.Visqol.Visqol.Compute(r, lowPassed, VisqolMode.Audio).Mos;
+        double lp = LowPassMos.Value;
         output.WriteLine($"48 kbps AAC {mild:F4}, 3.5 kHz low-pass {lp:F4}");
         Assert.True(mild > 4.0, $"AAC copy scored {mild}");
         // Measured: AAC 4.555, low-pass 3.365 (upstream's Strauss 3.5 kHz low-pass conformance case scores 1.389).
         Assert.True(lp < mild - 1.0, $"low-pass {lp} vs AAC {mild}");
+    }
+
+    [Fact]
+    public void LowPassAt3500HzScoresFarBelowAnOpus128Copy()
+    {
+        var r = Glock.Value.Reference;
+        var opus = OpusRoundTrip(r, 128000);
+        double mild = Metrics.Visqol.Visqol.Compute(r, opus, VisqolMode.Audio).Mos;
+        double lp = LowPassMos.Value;
+        output.WriteLine($"128 kbps Opus (Concentus) {mild:F4}, 3.5 kHz low-pass {lp:F4}");
+        Assert.True(mild > 4.3, $"Opus copy scored {mild}");
+        Assert.True(lp < mild - 1.0, $"low-pass {lp} vs Opus {mild}");
     }
 
     [Fact]
@@ -81,6 +100,31 @@ public class VisqolPropertyTests(ITestOutputHelper output)
     {
         var tiny = AudioBuffer.Mono(new float[2000], Rate);
         Assert.Throws<InvalidInputException>(() => Metrics.Visqol.Visqol.Compute(tiny, tiny, VisqolMode.Audio));
+    }
+
+    /// <summary>Encodes and decodes with Concentus (pure C# libopus), 20 ms frames, music application.</summary>
+    private static AudioBuffer OpusRoundTrip(AudioBuffer a, int bitrate)
+    {
+        const int frame = 960;
+        int ch = a.ChannelCount;
+        var encoder = Concentus.OpusCodecFactory.CreateEncoder(Rate, ch, Concentus.Enums.OpusApplication.OPUS_APPLICATION_AUDIO);
+        encoder.Bitrate = bitrate;
+        var decoder = Concentus.OpusCodecFactory.CreateDecoder(Rate, ch);
+        var input = a.Interleave();
+        var output = new List<float>(input.Length + frame * ch);
+        var packet = new byte[4000];
+        var pcm = new float[frame * ch];
+        var block = new float[frame * ch];
+        for (int start = 0; start < a.Length; start += frame)
+        {
+            Array.Clear(block);
+            int n = Math.Min(frame, a.Length - start) * ch;
+            Array.Copy(input, start * ch, block, 0, n);
+            int bytes = encoder.Encode(block, frame, packet, packet.Length);
+            int got = decoder.Decode(packet.AsSpan(0, bytes), pcm, frame, false);
+            output.AddRange(pcm.AsSpan(0, got * ch).ToArray());
+        }
+        return AudioBuffer.FromInterleaved(output.ToArray(), ch, Rate);
     }
 
     private static AudioBuffer Resample(AudioBuffer a, int rate) => LatentAudio.Dsp.Resampler.Resample(a, rate);
