@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>The similarity of one reference patch to one degraded patch.</summary>
 internal sealed record PatchSimilarity(double Similarity, double[] BandMeans);

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>
 /// Finds, for the ordered reference patches, the degraded patches that maximise the summed NSIM under the constraint
@@ -10,7 +10,8 @@ internal sealed class PatchSelector
 {
     private readonly BandSpectrogram _deg;
     private readonly int _bands, _width;
-    private readonly double[] _degMu, _degSq; // deg-side windowed means over the zero-extended degraded spectrogram
+    private readonly double[] _degExt;        // the degraded spectrogram extended by a patch width of silence
+    private readonly double[] _degMu, _degSq; // its windowed means and windowed squares
     private readonly int _mapWidth;
 
     public PatchSelector(BandSpectrogram degraded, int patchWidth)
@@ -28,8 +29,6 @@ internal sealed class PatchSelector
         Nsim.Convolve(sq, _bands, _mapWidth, _degSq);
         _degExt = ext;
     }
-
-    private readonly double[] _degExt;
 
     public List<PatchMatch> Select(IReadOnlyList<int> refIndices, BandSpectrogram reference, double frameDuration, int searchRadius)
     {
