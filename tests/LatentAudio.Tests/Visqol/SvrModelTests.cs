@@ -1,4 +1,4 @@
-using LatentAudio.Metrics.Visqol;
+using LatentAudio.Metrics.VisqolInternals;
 
 namespace LatentAudio.Tests.Visqol;
 

@@ -1,4 +1,5 @@
-using LatentAudio.Metrics.Visqol;
+using LatentAudio.Metrics;
+using VisqolMetric = LatentAudio.Metrics.Visqol; // the test namespace LatentAudio.Tests.Visqol hides the type name
 using Xunit.Abstractions;
 
 namespace LatentAudio.Tests.Visqol;
@@ -13,6 +14,7 @@ public class VisqolConformanceTests(ITestOutputHelper output)
 
     // Contrabassoon is the longest pair (16 s); its MOS and intermediates come from one run.
     private static readonly Lazy<VisqolResult> Contrabassoon = new(() => LatentAudio.Metrics.Visqol.Visqol.Compute(
+    private static readonly Lazy<VisqolResult> Contrabassoon = new(() => VisqolMetric.Compute(
         VisqolFixtures.Load("contrabassoon48_stereo.wav"), VisqolFixtures.Load("contrabassoon48_stereo_24kbps_aac.wav"), VisqolMode.Audio));
 
     [Theory]
@@ -29,6 +31,7 @@ public class VisqolConformanceTests(ITestOutputHelper output)
             var r = VisqolFixtures.Load(reference);
             var d = reference == degraded ? r : VisqolFixtures.Load(degraded);
             result = LatentAudio.Metrics.Visqol.Visqol.Compute(r, d, VisqolMode.Audio);
+            result = VisqolMetric.Compute(r, d, VisqolMode.Audio);
         }
         output.WriteLine($"{reference} vs {degraded}: MOS {result.Mos:R} expected {expected:R} error {result.Mos - expected:E3} vnsim {result.Vnsim:R}");
         Assert.InRange(result.Mos, expected - MosTolerance, expected + MosTolerance);
@@ -43,6 +46,7 @@ public class VisqolConformanceTests(ITestOutputHelper output)
         var r = VisqolFixtures.Load("CA01_01.wav");
         var d = degraded == "CA01_01.wav" ? r : VisqolFixtures.Load(degraded);
         var result = LatentAudio.Metrics.Visqol.Visqol.Compute(r, d, VisqolMode.Speech, new VisqolOptions { UnscaledSpeechMapping = unscaled });
+        var result = VisqolMetric.Compute(r, d, VisqolMode.Speech, new VisqolOptions { UnscaledSpeechMapping = unscaled });
         output.WriteLine($"CA01_01 vs {degraded} unscaled={unscaled}: MOS {result.Mos:R} expected {expected:R} error {result.Mos - expected:E3} vnsim {result.Vnsim:R}");
         Assert.InRange(result.Mos, expected - MosTolerance, expected + MosTolerance);
     }

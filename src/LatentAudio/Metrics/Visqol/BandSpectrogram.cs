@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>A bands x frames matrix of gammatone band levels, band-major (row = band, low band first).</summary>
 internal sealed class BandSpectrogram

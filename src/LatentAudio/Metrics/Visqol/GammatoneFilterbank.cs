@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>
 /// Slaney's ERB-spaced gammatone filterbank (Apple TR #35, "An Efficient Implementation of the Patterson-Holdsworth

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>
 /// The ViSQOL "spectrogram": every frame (80 ms, hop a quarter of that: Hines et al. 2015; google/visqol

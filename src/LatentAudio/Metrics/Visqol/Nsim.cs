@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>The similarity of one reference patch to one degraded patch.</summary>
 internal sealed record PatchSimilarity(double Similarity, double[] BandMeans);
@@ -62,14 +62,19 @@ internal static class Nsim
     }
 
     /// <summary>The 3x3 window over <paramref name="input"/> with its border replicated ('same' size output).</summary>
-    public static void Convolve(ReadOnlySpan<double> input, int bands, int width, Span<double> output)
+    public static void Convolve(ReadOnlySpan<double> input, int bands, int width, Span<double> output) =>
+        Convolve(input, bands, width, output, new double[PaddedLength(bands, width)]);
+
+    public static int PaddedLength(int bands, int width) => (bands + 2) * (width + 2);
+
+    /// <summary>As above with a caller-owned scratch of <see cref="PaddedLength"/> values.</summary>
+    public static void Convolve(ReadOnlySpan<double> input, int bands, int width, Span<double> output, Span<double> padded)
     {
         int pw = width + 2;
-        var padded = new double[(bands + 2) * pw];
         for (int r = -1; r <= bands; r++)
         {
             var src = input.Slice(Math.Clamp(r, 0, bands - 1) * width, width);
-            var dst = padded.AsSpan((r + 1) * pw, pw);
+            var dst = padded.Slice((r + 1) * pw, pw);
             src.CopyTo(dst[1..]);
             dst[0] = src[0];
             dst[pw - 1] = src[width - 1];

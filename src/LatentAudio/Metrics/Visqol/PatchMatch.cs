@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>A reference patch and where it was found in the degraded signal (times in seconds). A patch with no match has
 /// zero degraded times, zero similarity and zero band means, as in the reference.</summary>

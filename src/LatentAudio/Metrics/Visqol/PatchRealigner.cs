@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>
 /// Fine alignment of each matched patch pair (Chinen et al. 2020 §2.2: "realignment"): the two patches' audio is cut out,

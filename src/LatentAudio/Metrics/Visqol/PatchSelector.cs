@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>
 /// Finds, for the ordered reference patches, the degraded patches that maximise the summed NSIM under the constraint
@@ -10,7 +10,8 @@ internal sealed class PatchSelector
 {
     private readonly BandSpectrogram _deg;
     private readonly int _bands, _width;
-    private readonly double[] _degMu, _degSq; // deg-side windowed means over the zero-extended degraded spectrogram
+    private readonly double[] _degExt;        // the degraded spectrogram extended by a patch width of silence
+    private readonly double[] _degMu, _degSq; // its windowed means and windowed squares
     private readonly int _mapWidth;
 
     public PatchSelector(BandSpectrogram degraded, int patchWidth)
@@ -29,8 +30,6 @@ internal sealed class PatchSelector
         _degExt = ext;
     }
 
-    private readonly double[] _degExt;
-
     public List<PatchMatch> Select(IReadOnlyList<int> refIndices, BandSpectrogram reference, double frameDuration, int searchRadius)
     {
         int framesDeg = _deg.Frames;
@@ -47,7 +46,7 @@ internal sealed class PatchSelector
 
         var dp = new double[numPatches][];
         var back = new int[numPatches][];
-        var scratch = new Scratch(_bands * _width);
+        var scratch = new Scratch(_bands * _width, Nsim.PaddedLength(_bands, _width));
         for (int p = 0; p < numPatches; p++)
         {
             dp[p] = new double[framesDeg];
@@ -127,7 +126,7 @@ internal sealed class PatchSelector
                 s.MuD[b * w + c] = Nsim.At(deg, bands, w, b, c, 0, w - 1);
                 s.Dd[b * w + c] = Nsim.At(s.Sq, bands, w, b, c, 0, w - 1);
             }
-        Nsim.Convolve(prod, bands, w, s.Rd);
+        Nsim.Convolve(prod, bands, w, s.Rd, s.Padded);
         return Nsim.Combine(r.Mu, r.Sq, s.MuD, s.Dd, s.Rd, bands, w).Similarity;
     }
 
@@ -149,8 +148,9 @@ internal sealed class PatchSelector
         public double[] Sq { get; }
     }
 
-    private sealed class Scratch(int n)
+    private sealed class Scratch(int n, int padded)
     {
+        public double[] Padded { get; } = new double[padded];
         public double[] Deg { get; } = new double[n];
         public double[] Sq { get; } = new double[n];
         public double[] Product { get; } = new double[n];

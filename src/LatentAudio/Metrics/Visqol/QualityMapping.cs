@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>NSIM-to-MOS mappings of ViSQOL v3.</summary>
 internal static class QualityMapping

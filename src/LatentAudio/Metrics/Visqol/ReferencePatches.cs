@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>Where the reference patches start (in spectrogram frames).</summary>
 internal static class ReferencePatches

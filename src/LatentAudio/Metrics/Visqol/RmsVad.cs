@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>
 /// ViSQOL's RMS voice-activity detector (google/visqol `rms_vad.cc`): 16-bit chunks with RMS under 5000 are silent; a chunk

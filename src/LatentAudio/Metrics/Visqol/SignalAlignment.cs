@@ -1,7 +1,7 @@
 using System.Numerics;
 using LatentAudio.Dsp;
 
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>
 /// ViSQOL's time alignment: the lag that maximises the cross-correlation of the two signals' upper envelopes
@@ -113,17 +113,5 @@ internal static class SignalAlignment
             if (c > best) { best = c; bestLag = lag; }
         }
         return bestLag;
-    }
-}
-
-/// <summary>FFT plans by size, shared by the alignments of one comparison (the patch realignments reuse one size).</summary>
-internal sealed class FftPlans
-{
-    private readonly Dictionary<int, FftPlan> _plans = [];
-
-    public FftPlan Get(int size)
-    {
-        if (!_plans.TryGetValue(size, out var plan)) _plans[size] = plan = new FftPlan(size);
-        return plan;
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics.VisqolInternals;
 
 /// <summary>
 /// An RBF-kernel ν-SVR read from a libsvm model file (the text format `svm_save_model` writes: header lines
@@ -24,7 +24,7 @@ internal sealed class SvrModel
     /// <summary>Highest feature index any support vector uses.</summary>
     public int Features { get; }
 
-    private const string ResourceName = "LatentAudio.Metrics.Visqol.libsvm_nu_svr_model.txt";
+    private const string ResourceName = "LatentAudio.Metrics.Visqol.libsvm_nu_svr_model.txt"; // LogicalName in LatentAudio.csproj
 
     /// <summary>ViSQOL v3's default audio-mode model (google/visqol `model/libsvm_nu_svr_model.txt`, Apache-2.0), embedded.</summary>
     public static SvrModel LoadDefault()

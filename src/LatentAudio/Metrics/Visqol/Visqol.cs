@@ -1,7 +1,8 @@
 using LatentAudio.Audio;
 using LatentAudio.Dsp;
+using LatentAudio.Metrics.VisqolInternals;
 
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics;
 
 /// <summary>
 /// ViSQOL v3 (Hines et al. 2015, "ViSQOL: an objective speech quality model"; Chinen et al. 2020, "ViSQOL v3: an open

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics;
 
 /// <summary>Which ViSQOL v3 variant to run (Chinen et al. 2020, "ViSQOL v3", QoMEX).</summary>
 public enum VisqolMode

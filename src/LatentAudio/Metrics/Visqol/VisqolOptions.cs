@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics;
 
 /// <summary>The knobs the reference command line exposes that matter for scores; defaults are the reference defaults.</summary>
 public sealed record VisqolOptions

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Visqol;
+namespace LatentAudio.Metrics;
 
 /// <summary>
 /// One ViSQOL comparison. <paramref name="Mos"/> is MOS-LQO in [1, 5]; <paramref name="Vnsim"/> the mean of
