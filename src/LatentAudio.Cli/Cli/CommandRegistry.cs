@@ -6,6 +6,8 @@ public static class CommandRegistry
     public static IReadOnlyList<ICommand> All { get; } =
     [
         new InfoCommand(),
+        new MelCommand(),
+        new DownloadModelCommand(),
     ];
 
     public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);

@@ -1,3 +1,5 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
 namespace LatentAudio.Dsp;
 
 /// <summary>
@@ -13,34 +15,44 @@ public sealed class Resampler
     public const double DefaultRolloff = 0.99;
 
     private readonly int _orig, _new, _width;
-    private readonly double[][] _kernels; // [new phases][2*width + orig]
+    private readonly int[] _tapOffset;     // per output phase: first kernel tap inside the sinc's support
+    private readonly double[][] _kernels;  // per output phase: the taps inside the support (outside it the window is 0)
 
     public Resampler(int fromRate, int toRate, int lowpassFilterWidth = DefaultLowpassFilterWidth, double rolloff = DefaultRolloff)
     {
         if (fromRate <= 0 || toRate <= 0) throw new InvalidInputException($"invalid resampling rates {fromRate} -> {toRate}");
+        if (lowpassFilterWidth <= 0 || !(rolloff > 0 && rolloff <= 1)) throw new ArgumentException("invalid resampler design");
         FromRate = fromRate; ToRate = toRate;
         int g = Gcd(fromRate, toRate);
         _orig = fromRate / g; _new = toRate / g;
-        if (_orig == _new) { _kernels = []; return; }
+        if (_orig == _new) { _kernels = []; _tapOffset = []; return; }
         double baseFreq = Math.Min(_orig, _new) * rolloff;
         _width = (int)Math.Ceiling(lowpassFilterWidth * _orig / baseFreq);
         int taps = 2 * _width + _orig;
         _kernels = new double[_new][];
+        _tapOffset = new int[_new];
         double scale = baseFreq / _orig;
+        var k = new double[taps];
         for (int phase = 0; phase < _new; phase++)
         {
-            var k = new double[taps];
+            int first = -1, last = -1;
             for (int j = 0; j < taps; j++)
             {
                 double t = (-(double)phase / _new + (double)(j - _width) / _orig) * baseFreq;
-                t = Math.Clamp(t, -lowpassFilterWidth, lowpassFilterWidth);
+                // torchaudio clamps t to [-width, width], where the Hann window cos^2(t pi / 2 width) is zero (up to
+                // cos(pi/2)^2 = 4e-33); those taps are dropped, which is what makes this polyphase filter short
+                // (about 2 * width * orig / baseFreq taps instead of 2 * _width + orig).
+                if (Math.Abs(t) >= lowpassFilterWidth) { k[j] = 0; continue; }
                 double window = Math.Cos(t * Math.PI / lowpassFilterWidth / 2);
                 window *= window;
                 t *= Math.PI;
                 double sinc = t == 0 ? 1.0 : Math.Sin(t) / t;
                 k[j] = sinc * window * scale;
+                if (first < 0) first = j;
+                last = j;
             }
-            _kernels[phase] = k;
+            _tapOffset[phase] = Math.Max(first, 0);
+            _kernels[phase] = first < 0 ? [] : k.AsSpan(first, last - first + 1).ToArray();
         }
     }
 
@@ -50,25 +62,24 @@ public sealed class Resampler
     /// <summary>Output length torchaudio gives for <paramref name="inputLength"/> samples.</summary>
     public long OutputLength(long inputLength) => _orig == _new ? inputLength : CeilDiv(inputLength * _new, _orig);
 
+    /// <summary>Resamples one channel. Output sample o sits at input time o * from / to (zero delay).</summary>
     public float[] Process(ReadOnlySpan<float> input)
     {
         if (_orig == _new) return input.ToArray();
-        long outLen = CeilDiv((long)input.Length * _new, _orig);
+        long outLen = OutputLength(input.Length);
         var output = new float[outLen];
-        int taps = 2 * _width + _orig;
-        for (long block = 0; block * _new < outLen; block++)
+        var x = new double[input.Length];
+        for (int i = 0; i < x.Length; i++) x[i] = input[i];
+        for (long o = 0; o < outLen; o++)
         {
-            long start = block * _orig - _width; // index into the unpadded input of the kernel's first tap
-            for (int phase = 0; phase < _new; phase++)
-            {
-                long o = block * _new + phase;
-                if (o >= outLen) break;
-                var k = _kernels[phase];
-                double acc = 0;
-                int j0 = (int)Math.Max(0, -start), j1 = (int)Math.Min(taps, input.Length - start);
-                for (int j = j0; j < j1; j++) acc += k[j] * input[(int)(start + j)];
-                output[o] = (float)acc;
-            }
+            long block = o / _new;
+            int phase = (int)(o - block * _new);
+            var k = _kernels[phase];
+            // Kernel tap j reads input[block * orig - _width + j]; torchaudio zero-pads outside the input.
+            long start = block * _orig - _width + _tapOffset[phase];
+            long lo = Math.Max(0, start), hi = Math.Min(x.Length, start + k.Length);
+            if (hi <= lo) continue;
+            output[o] = (float)TensorPrimitives.Dot(x.AsSpan((int)lo, (int)(hi - lo)), k.AsSpan((int)(lo - start), (int)(hi - lo)));
         }
         return output;
     }

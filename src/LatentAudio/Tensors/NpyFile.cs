@@ -48,7 +48,7 @@ public static partial class NpyFile
         var fortran = FortranRegex().Match(header);
         var shapeM = ShapeRegex().Match(header);
         if (!descr.Success || !fortran.Success || !shapeM.Success) throw InvalidInputException.ForFile(name, "malformed .npy header");
-        if (fortran.Groups[1].Value == "True") throw InvalidInputException.ForFile(name, "Fortran-order .npy arrays are not supported (save with C order)");
+        bool fortranOrder = fortran.Groups[1].Value == "True";
 
         var dims = new List<int>();
         long count = 1;
@@ -81,7 +81,32 @@ public static partial class NpyFile
             case "|u1": for (long i = 0; i < count; i++) data[i] = raw[i]; break;
             case "|i1": for (long i = 0; i < count; i++) data[i] = (sbyte)raw[i]; break;
         }
+        if (fortranOrder && dims.Count > 1) data = FortranToC(data, dims);
         return new Tensor(data, [.. dims]);
+    }
+
+    // numpy saves a transposed view (e.g. the golden fbank files, `fbank.T`) with fortran_order True: the first index
+    // varies fastest in the file. Reorder to C order.
+    private static float[] FortranToC(float[] f, List<int> dims)
+    {
+        int rank = dims.Count;
+        var fStride = new long[rank];
+        long s = 1;
+        for (int d = 0; d < rank; d++) { fStride[d] = s; s *= dims[d]; }
+        var c = new float[f.Length];
+        var index = new int[rank];
+        long src = 0;
+        for (long i = 0; i < c.LongLength; i++)
+        {
+            c[i] = f[src];
+            for (int d = rank - 1; d >= 0; d--) // advance the C-order multi-index, last axis fastest
+            {
+                if (++index[d] < dims[d]) { src += fStride[d]; break; }
+                src -= (long)(dims[d] - 1) * fStride[d];
+                index[d] = 0;
+            }
+        }
+        return c;
     }
 
     /// <summary>Writes float32, little-endian, C order, format 1.0 (atomically).</summary>

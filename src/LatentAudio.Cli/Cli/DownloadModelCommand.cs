@@ -1,0 +1,52 @@
+using System.Globalization;
+using LatentAudio.Models;
+using LatentAudio.Models.Hub;
+
+namespace LatentAudio.Cli;
+
+/// <summary>
+/// <c>latentaudio download-model MODEL</c>: fetch (or find in the cache) the VAE and vocoder files of a hub model
+/// and print the folder that holds them; <c>--list</c> prints the known models.
+/// </summary>
+public sealed class DownloadModelCommand : ICommand
+{
+    public string Name => "download-model";
+    public string Summary => "fetch a model's VAE and vocoder (~443 MB) into the Hugging Face cache and print its folder";
+    public string Usage =>
+        "latentaudio download-model MODEL [--parts all|vae|vocoder] [--cache-dir DIR] [--offline]\n" +
+        "latentaudio download-model --list\n" +
+        "  MODEL: a known name (" + KnownModels.AliasList + "), a hub id org/name[@revision], or a folder.\n" +
+        "  Honours HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE, HF_TOKEN, HF_ENDPOINT.";
+
+    public int Run(CommandArgs args, CliContext context)
+    {
+        bool list = args.Flag("--list");
+        var partsText = args.Option("--parts") ?? "all";
+        var cacheDir = args.Option("--cache-dir");
+        bool offline = args.Flag("--offline");
+        if (list)
+        {
+            args.Positionals(max: 0);
+            foreach (var m in KnownModels.All)
+                context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{m.Alias,-22} {m.Id,-30} {m.SampleRate} Hz  {m.MelConfig}  scaling {(m.ScalingFactor is { } s ? s.ToString("R", CultureInfo.InvariantCulture) : "unknown")}  {m.Description}"));
+            return CliApp.ExitOk;
+        }
+        var model = args.Positionals(min: 1, max: 1)[0];
+        var parts = partsText switch
+        {
+            "all" => ModelParts.All,
+            "vae" => ModelParts.Vae,
+            "vocoder" => ModelParts.Vocoder,
+            _ => throw new UsageException($"--parts expects all, vae or vocoder, got '{partsText}'"),
+        };
+        var settings = HubSettings.FromEnvironment();
+        if (cacheDir is not null) settings = settings with { CacheDir = cacheDir };
+        if (offline) settings = settings with { Offline = true };
+        bool interactive = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
+        var location = ModelResolver.Resolve(model, parts, settings, new TextProgressBar(context.Error, interactive));
+        context.Out.WriteLine(location.RootFolder);
+        if (location.Revision is { } commit) context.Error.WriteLine($"{location.Id} at commit {commit}");
+        return CliApp.ExitOk;
+    }
+}

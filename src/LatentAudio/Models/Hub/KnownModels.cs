@@ -1,0 +1,50 @@
+namespace LatentAudio.Models.Hub;
+
+/// <summary>
+/// What we know about one published model before downloading anything. Values not confirmed from the repo's own
+/// <c>vae/config.json</c> are null; the downloaded config is always the authority.
+/// </summary>
+public sealed record KnownModel(
+    /// <summary>Hub id, <c>org/name</c>.</summary>
+    string Id,
+    /// <summary>Short CLI name.</summary>
+    string Alias,
+    int SampleRate,
+    /// <summary>Name of the mel front-end configuration: "AudioLdm16k" or "AudioLdm48k".</summary>
+    string MelConfig,
+    /// <summary>The VAE's <c>scaling_factor</c>; null where not confirmed.</summary>
+    double? ScalingFactor,
+    string Description);
+
+/// <summary>
+/// The one table of known model ids and their aliases. Facts from shared/notes/audioldm2-pipeline.md §2 (variants:
+/// every diffusers-converted AudioLDM/AudioLDM2/MusicLDM repo uses the 16 kHz, 64-mel front-end) and §3.3 (scaling
+/// factors read from each repo's vae/config.json).
+/// </summary>
+public static class KnownModels
+{
+    public const string Mel16k = "AudioLdm16k";
+    public const string Mel48k = "AudioLdm48k";
+
+    public static IReadOnlyList<KnownModel> All { get; } =
+    [
+        new("cvssp/audioldm2", "audioldm2", 16000, Mel16k, 0.4110932946205139, "AudioLDM2 (general audio)"),
+        new("cvssp/audioldm2-large", "audioldm2-large", 16000, Mel16k, null, "AudioLDM2 large UNet"),
+        new("cvssp/audioldm2-music", "audioldm2-music", 16000, Mel16k, 0.4110932946205139, "AudioLDM2 music"),
+        new("anhnct/audioldm2_gigaspeech", "audioldm2-gigaspeech", 16000, Mel16k, null, "AudioLDM2 speech (GigaSpeech, community)"),
+        new("anhnct/audioldm2_ljspeech", "audioldm2-ljspeech", 16000, Mel16k, null, "AudioLDM2 speech (LJSpeech, community)"),
+        new("cvssp/audioldm", "audioldm", 16000, Mel16k, 0.9227914214134216, "AudioLDM 1 (s-full)"),
+        new("cvssp/audioldm-s-full-v2", "audioldm-s-full-v2", 16000, Mel16k, 0.9392935633659363, "AudioLDM 1 small v2"),
+        new("cvssp/audioldm-m-full", "audioldm-m-full", 16000, Mel16k, 0.9138255715370178, "AudioLDM 1 medium"),
+        new("cvssp/audioldm-l-full", "audioldm-l-full", 16000, Mel16k, 0.9654927849769592, "AudioLDM 1 large"),
+        new("ucsd-reach/musicldm", "musicldm", 16000, Mel16k, 1.075324296951294, "MusicLDM"),
+    ];
+
+    /// <summary>The entry whose alias or id equals <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static KnownModel? Find(string name) =>
+        All.FirstOrDefault(m => string.Equals(m.Alias, name, StringComparison.OrdinalIgnoreCase))
+        ?? All.FirstOrDefault(m => string.Equals(m.Id, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>"audioldm2, audioldm2-large, ..." for help and error texts.</summary>
+    public static string AliasList => string.Join(", ", All.Select(m => m.Alias));
+}

@@ -1,0 +1,191 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using LatentAudio.Tensors;
+
+namespace LatentAudio.Models.Pickle;
+
+/// <summary>
+/// Reads the tensors of a PyTorch checkpoint (<c>pytorch_model.bin</c>, <c>.pt</c>, <c>.pth</c>) in torch's zip
+/// format (torch >= 1.6, torch/serialization.py _save): <c>{root}/data.pkl</c> is the pickled state dict,
+/// <c>{root}/data/{key}</c> the raw little-endian bytes of each storage. The pickle goes through the
+/// <see cref="RestrictedUnpickler"/> with <see cref="TorchPicklePolicy"/>: nothing in the file is executed, and a
+/// file asking for any other global is refused with the global's name. Every tensor comes out as float32
+/// (half, bfloat16, double and integer storages converted), honouring storage offsets and strides.
+/// </summary>
+public static class TorchCheckpointReader
+{
+    public static IReadOnlyDictionary<string, Tensor> Read(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> magic = stackalloc byte[2];
+            if (file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) < 2 || magic[0] != 'P' || magic[1] != 'K')
+                throw InvalidInputException.ForFile(path, magic[0] == 0x80
+                    ? "is a legacy (torch < 1.6) pickle checkpoint; re-save it with a current torch, or use the .safetensors weights"
+                    : "is not a PyTorch zip checkpoint");
+            file.Position = 0;
+            using var zip = new ZipArchive(file, ZipArchiveMode.Read);
+            return ReadArchive(path, zip);
+        }
+        catch (PickleRefusedException e) { throw InvalidInputException.ForFile(path, $"refused: {e.Message}"); }
+        catch (PickleFormatException e) { throw InvalidInputException.ForFile(path, $"malformed checkpoint pickle: {e.Message}"); }
+        catch (InvalidDataException e) { throw InvalidInputException.ForFile(path, $"corrupt zip archive ({e.Message})"); }
+        catch (FileNotFoundException) { throw InvalidInputException.ForFile(path, "not found"); }
+        catch (DirectoryNotFoundException) { throw InvalidInputException.ForFile(path, "not found"); }
+        catch (OverflowException) { throw InvalidInputException.ForFile(path, "malformed checkpoint: a tensor's sizes overflow"); }
+        catch (IOException e) { throw InvalidInputException.ForFile(path, $"cannot be read ({e.Message})"); }
+    }
+
+    private static Dictionary<string, Tensor> ReadArchive(string path, ZipArchive zip)
+    {
+        // The root folder is the archive's name at save time ("archive" since torch 1.9; older files use the stem).
+        var pickle = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1).ToList();
+        if (pickle.Count != 1) throw InvalidInputException.ForFile(path, "has no {root}/data.pkl: not a PyTorch checkpoint");
+        var root = pickle[0].FullName[..^"/data.pkl".Length];
+        if (zip.GetEntry($"{root}/byteorder") is { } order && ReadEntry(path, order, 16) is var bytes
+            && System.Text.Encoding.ASCII.GetString(bytes).Trim() != "little")
+            throw InvalidInputException.ForFile(path, "stores big-endian tensors, which are not supported");
+
+        var top = new RestrictedUnpickler(ReadEntry(path, pickle[0], 256L << 20), new TorchPicklePolicy()).Load();
+        var dict = StateDict(path, top);
+        var storages = new Dictionary<string, byte[]>();
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (key, value) in dict.Items)
+        {
+            if (value is not TorchTensorRef t) continue; // e.g. a stray int: not a weight
+            var name = key as string ?? throw InvalidInputException.ForFile(path, "has a tensor under a key that is not a string");
+            if (!storages.TryGetValue(t.Storage.Key, out var raw))
+            {
+                var entry = zip.GetEntry($"{root}/data/{t.Storage.Key}")
+                    ?? throw InvalidInputException.ForFile(path, $"tensor '{name}' refers to storage {t.Storage.Key}, which the archive lacks");
+                storages[t.Storage.Key] = raw = ReadEntry(path, entry, int.MaxValue);
+            }
+            result[name] = ToTensor(path, name, t, raw);
+        }
+        if (result.Count == 0) throw InvalidInputException.ForFile(path, "holds no tensors");
+        return result;
+    }
+
+    /// <summary>The state dict itself, or the one a training checkpoint keeps under "state_dict" or "model".</summary>
+    private static PickleDict StateDict(string path, object? top)
+    {
+        if (top is not PickleDict dict) throw InvalidInputException.ForFile(path, "does not hold a dict of tensors");
+        if (!dict.Items.Any(kv => kv.Value is TorchTensorRef))
+            foreach (var wrapper in new[] { "state_dict", "model" })
+                if (dict.Get(wrapper) is PickleDict inner) return inner;
+        return dict;
+    }
+
+    private static byte[] ReadEntry(string path, ZipArchiveEntry entry, long limit)
+    {
+        if (entry.Length > limit) throw InvalidInputException.ForFile(path, $"{entry.FullName} is too large ({entry.Length} bytes)");
+        var buffer = new byte[entry.Length];
+        using var s = entry.Open();
+        s.ReadExactly(buffer);
+        return buffer;
+    }
+
+    private static Tensor ToTensor(string path, string name, TorchTensorRef t, byte[] raw)
+    {
+        int size = ElementSize(t.Storage.DType);
+        long storageElements = raw.LongLength / size;
+        if (t.Shape.Length != t.Stride.Length)
+            throw InvalidInputException.ForFile(path, $"tensor '{name}' has {t.Shape.Length} sizes but {t.Stride.Length} strides");
+        long count = 1, last = t.Offset;
+        foreach (var (n, s) in t.Shape.Zip(t.Stride))
+        {
+            count = checked(count * n);
+            if (n > 0) last = checked(last + (n - 1) * s);
+        }
+        if (count > Array.MaxLength || t.Shape.Any(n => n > int.MaxValue))
+            throw InvalidInputException.ForFile(path, $"tensor '{name}' is too large");
+        if (count > 0 && last >= storageElements)
+            throw InvalidInputException.ForFile(path, $"tensor '{name}' reaches element {last} of a storage holding {storageElements}");
+
+        var data = new float[count];
+        var shape = t.Shape.Select(n => (int)n).ToArray();
+        if (count == 0) return new Tensor(data, shape);
+        if (IsContiguous(t.Shape, t.Stride))
+            Convert(raw.AsSpan((int)(t.Offset * size), (int)(count * size)), t.Storage.DType, data);
+        else
+            Gather(raw, t, data);
+        return new Tensor(data, shape);
+    }
+
+    // C order, ignoring axes of length 1 (whose stride torch leaves arbitrary).
+    private static bool IsContiguous(long[] shape, long[] stride)
+    {
+        long expected = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (shape[i] != 1 && stride[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    // A view with its own strides (a transpose saved as such): walk the multi-index in C order.
+    private static void Gather(byte[] raw, TorchTensorRef t, float[] data)
+    {
+        int rank = t.Shape.Length, size = ElementSize(t.Storage.DType);
+        var index = new long[rank];
+        long at = t.Offset;
+        Span<float> one = stackalloc float[1];
+        for (long i = 0; i < data.LongLength; i++)
+        {
+            Convert(raw.AsSpan((int)(at * size), size), t.Storage.DType, one);
+            data[i] = one[0];
+            for (int axis = rank - 1; axis >= 0; axis--)
+            {
+                at += t.Stride[axis];
+                if (++index[axis] < t.Shape[axis]) break;
+                at -= t.Stride[axis] * t.Shape[axis];
+                index[axis] = 0;
+            }
+        }
+    }
+
+    private static int ElementSize(TorchDType d) => d switch
+    {
+        TorchDType.Float32 or TorchDType.Int32 => 4,
+        TorchDType.Float16 or TorchDType.BFloat16 or TorchDType.Int16 => 2,
+        TorchDType.Float64 or TorchDType.Int64 => 8,
+        _ => 1,
+    };
+
+    private static void Convert(ReadOnlySpan<byte> src, TorchDType dtype, Span<float> dst)
+    {
+        switch (dtype)
+        {
+            case TorchDType.Float32:
+                if (BitConverter.IsLittleEndian) System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(src).CopyTo(dst);
+                else for (int i = 0; i < dst.Length; i++) dst[i] = BinaryPrimitives.ReadSingleLittleEndian(src[(4 * i)..]);
+                break;
+            case TorchDType.Float16:
+                for (int i = 0; i < dst.Length; i++) dst[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(src[(2 * i)..]);
+                break;
+            case TorchDType.BFloat16: // the upper half of a float32
+                for (int i = 0; i < dst.Length; i++) dst[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(src[(2 * i)..]) << 16);
+                break;
+            case TorchDType.Float64:
+                for (int i = 0; i < dst.Length; i++) dst[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(src[(8 * i)..]);
+                break;
+            case TorchDType.Int64:
+                for (int i = 0; i < dst.Length; i++) dst[i] = BinaryPrimitives.ReadInt64LittleEndian(src[(8 * i)..]);
+                break;
+            case TorchDType.Int32:
+                for (int i = 0; i < dst.Length; i++) dst[i] = BinaryPrimitives.ReadInt32LittleEndian(src[(4 * i)..]);
+                break;
+            case TorchDType.Int16:
+                for (int i = 0; i < dst.Length; i++) dst[i] = BinaryPrimitives.ReadInt16LittleEndian(src[(2 * i)..]);
+                break;
+            case TorchDType.Int8:
+                for (int i = 0; i < dst.Length; i++) dst[i] = (sbyte)src[i];
+                break;
+            default: // UInt8, Bool
+                for (int i = 0; i < dst.Length; i++) dst[i] = src[i];
+                break;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+namespace LatentAudio.Models.Pickle;
+
+/// <summary>Element types of torch's legacy typed storages, named as the pickle names them (torch/storage.py).</summary>
+public enum TorchDType { Float32, Float16, BFloat16, Float64, Int64, Int32, Int16, Int8, UInt8, Bool }
+
+/// <summary>A storage the pickle referred to by persistent id ('storage', type, key, location, numel).</summary>
+public sealed record TorchStorageRef(TorchDType DType, string Key, long Numel);
+
+/// <summary>What <c>torch._utils._rebuild_tensor_v2(storage, offset, size, stride, ...)</c> would have built.</summary>
+public sealed record TorchTensorRef(TorchStorageRef Storage, long Offset, long[] Shape, long[] Stride);
+
+/// <summary>
+/// The only things a PyTorch state dict pickle needs (torch/serialization.py, torch/_utils.py): OrderedDict, the
+/// tensor-rebuild functions, the typed-storage classes as dtype tags, and 'storage' persistent ids. Every other
+/// global is refused by name. Nothing here runs code: each allowed global is a tag interpreted by this class.
+/// </summary>
+public sealed class TorchPicklePolicy : IPicklePolicy
+{
+    private static readonly PickleGlobal OrderedDict = new("collections", "OrderedDict");
+    private static readonly PickleGlobal RebuildTensorV2 = new("torch._utils", "_rebuild_tensor_v2");
+    private static readonly PickleGlobal RebuildParameter = new("torch._utils", "_rebuild_parameter");
+
+    private static readonly Dictionary<string, TorchDType> StorageTypes = new()
+    {
+        ["FloatStorage"] = TorchDType.Float32, ["HalfStorage"] = TorchDType.Float16, ["BFloat16Storage"] = TorchDType.BFloat16,
+        ["DoubleStorage"] = TorchDType.Float64, ["LongStorage"] = TorchDType.Int64, ["IntStorage"] = TorchDType.Int32,
+        ["ShortStorage"] = TorchDType.Int16, ["CharStorage"] = TorchDType.Int8, ["ByteStorage"] = TorchDType.UInt8,
+        ["BoolStorage"] = TorchDType.Bool,
+    };
+
+    public static string AllowedList =>
+        $"{OrderedDict}, {RebuildTensorV2}, {RebuildParameter}, torch.{{{string.Join(",", StorageTypes.Keys)}}}";
+
+    public PickleGlobal FindGlobal(string module, string name)
+    {
+        var g = new PickleGlobal(module, name);
+        if (g == OrderedDict || g == RebuildTensorV2 || g == RebuildParameter) return g;
+        if (module == "torch" && StorageTypes.ContainsKey(name)) return g;
+        throw new PickleRefusedException($"the pickle asks for the global '{module}.{name}', which a tensor state dict does not need (allowed: {AllowedList})");
+    }
+
+    public object? Reduce(PickleGlobal callable, object?[] args)
+    {
+        if (callable == OrderedDict)
+            return args.Length == 0 ? new PickleDict() : throw new PickleRefusedException("OrderedDict called with arguments");
+        if (callable == RebuildTensorV2)
+        {
+            // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
+            if (args.Length is < 4 or > 7) throw new PickleFormatException($"_rebuild_tensor_v2 with {args.Length} arguments");
+            var storage = args[0] as TorchStorageRef ?? throw new PickleFormatException("_rebuild_tensor_v2 without a storage");
+            return new TorchTensorRef(storage, Int(args[1]), Ints(args[2]), Ints(args[3]));
+        }
+        if (callable == RebuildParameter)
+            return args.Length >= 1 && args[0] is TorchTensorRef t ? t : throw new PickleFormatException("_rebuild_parameter without a tensor");
+        throw new PickleRefusedException($"the pickle calls '{callable}', which a tensor state dict does not need");
+    }
+
+    public void Build(object? target, object? state)
+    {
+        // state_dict() sets OrderedDict._metadata (module versions) through BUILD: data only, kept out of the result.
+        if (target is PickleDict && state is PickleDict or null) return;
+        throw new PickleRefusedException($"the pickle sets the state of a {target?.GetType().Name ?? "None"}, which a tensor state dict does not need");
+    }
+
+    public object? PersistentLoad(object? pid)
+    {
+        // torch/serialization.py persistent_id: ('storage', storage_type, key, location, numel); typename may be bytes.
+        if (pid is not object?[] { Length: 5 } t) throw new PickleFormatException("a persistent id that is not a 5-tuple");
+        var typename = t[0] is byte[] b ? System.Text.Encoding.ASCII.GetString(b) : t[0] as string;
+        if (typename != "storage") throw new PickleRefusedException($"persistent id of type '{typename}'");
+        if (t[1] is not PickleGlobal { Module: "torch" } type || !StorageTypes.TryGetValue(type.Name, out var dtype))
+            throw new PickleFormatException("a storage persistent id without a storage type");
+        var key = t[2] as string ?? throw new PickleFormatException("a storage persistent id without a key");
+        if (key.Length == 0 || key.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '_'))
+            throw new PickleFormatException($"storage key '{key}' is not a plain name");
+        long numel = Int(t[4]);
+        return new TorchStorageRef(dtype, key, numel);
+    }
+
+    private static long Int(object? o) => o is long v && v >= 0 ? v : throw new PickleFormatException("expected a non-negative integer");
+
+    private static long[] Ints(object? o) =>
+        o is object?[] tuple ? tuple.Select(Int).ToArray() : throw new PickleFormatException("expected a tuple of integers");
+}

@@ -1,0 +1,105 @@
+using LatentAudio.Models.Config;
+using LatentAudio.Models.Onnx;
+using LatentAudio.Models.Safetensors;
+using LatentAudio.Tensors;
+
+namespace LatentAudio.Models.Vae;
+
+/// <summary>
+/// diffusers' AutoencoderKL (the AudioLDM/AudioLDM2 mel VAE) on ONNX Runtime, built from a <c>vae/</c> folder
+/// (config.json + diffusion_pytorch_model.safetensors). Encode gives the posterior mean and clamped log-variance;
+/// scaling_factor is not applied (as in diffusers' encode/decode).
+/// </summary>
+public sealed class AutoencoderKl : ILatentAutoencoder
+{
+    public const string WeightsFile = "diffusion_pytorch_model.safetensors";
+
+    private readonly OnnxNetwork _encoder, _decoder;
+
+    private AutoencoderKl(VaeConfig config, BuiltGraph encoder, BuiltGraph decoder, SessionSettings settings)
+    {
+        Config = config;
+        EncoderGraph = encoder;
+        DecoderGraph = decoder;
+        _encoder = new OnnxNetwork(encoder.Model, settings);
+        try { _decoder = new OnnxNetwork(decoder.Model, settings); }
+        catch { _encoder.Dispose(); throw; }
+    }
+
+    public VaeConfig Config { get; }
+    public BuiltGraph EncoderGraph { get; }
+    public BuiltGraph DecoderGraph { get; }
+    public int LatentChannels => Config.LatentChannels;
+    public int Downsample => Config.Downsample;
+
+    /// <summary>Loads the VAE of a resolved model (its <c>vae/</c> folder).</summary>
+    public static AutoencoderKl Load(ModelLocation model, SessionSettings? settings = null, int? trackFrames = null) =>
+        Load(model.VaeFolder, settings, trackFrames);
+
+    /// <summary>Loads a diffusers VAE folder; validates config and weights before building.</summary>
+    /// <param name="trackFrames">Count FLOPs for this many mel frames (benchmark); the graphs stay dynamic.</param>
+    public static AutoencoderKl Load(string vaeFolder, SessionSettings? settings = null, int? trackFrames = null)
+    {
+        var (config, encoder, decoder) = BuildGraphs(vaeFolder, trackFrames);
+        return new AutoencoderKl(config, encoder, decoder, settings ?? SessionSettings.Default);
+    }
+
+    public static (VaeConfig Config, BuiltGraph Encoder, BuiltGraph Decoder) BuildGraphs(string vaeFolder, int? trackFrames = null)
+    {
+        var config = VaeConfig.Load(Path.Combine(vaeFolder, "config.json"));
+        var weightsPath = Path.Combine(vaeFolder, WeightsFile);
+        using var file = SafetensorsFile.Open(weightsPath);
+        WeightCheck.Validate(file, ExpectedTensors.ForVae(config));
+        var weights = new SafetensorsWeights(file);
+        return (config, VaeGraphs.BuildEncoder(config, weights, trackFrames), VaeGraphs.BuildDecoder(config, weights, trackFrames));
+    }
+
+    /// <summary>Log-mel [B, in, T, F] (or [T, F]) -> posterior (mean, logvar), each [B, latent, T/f, F/f].</summary>
+    public (Tensor Mean, Tensor LogVar) Encode(Tensor mel)
+    {
+        var input = ToRank4(mel, Config.InChannels, "mel");
+        if (input.Shape[2] < Downsample || input.Shape[3] < Downsample)
+            throw new InvalidInputException($"mel {mel.ShapeText} is too small for the VAE (needs at least {Downsample} frames and bins)");
+        var r = _encoder.Run(VaeGraphs.MelInput, input);
+        return (r[VaeGraphs.MeanOutput], r[VaeGraphs.LogVarOutput]);
+    }
+
+    /// <summary>Latent [B, latent, t, f] (or [latent, t, f]) -> log-mel [B, out, t*f', f*f'].</summary>
+    public Tensor Decode(Tensor latent)
+    {
+        var input = ToRank4(latent, Config.LatentChannels, "latent");
+        return _decoder.Run(VaeGraphs.LatentInput, input)[VaeGraphs.MelOutput];
+    }
+
+    /// <summary>A seeded draw from the posterior: mean + exp(logvar/2) * N(0,1) (DiagonalGaussianDistribution.sample).</summary>
+    public static Tensor Sample(Tensor mean, Tensor logVar, int seed)
+    {
+        var rng = new Random(seed);
+        var z = new float[mean.Data.Length];
+        for (int i = 0; i < z.Length; i++)
+        {
+            // Box-Muller from two uniforms in (0, 1].
+            double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+            double n = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+            z[i] = (float)(mean.Data[i] + Math.Exp(0.5 * logVar.Data[i]) * n);
+        }
+        return new Tensor(z, mean.Shape);
+    }
+
+    private static Tensor ToRank4(Tensor t, int channels, string what)
+    {
+        var shape = t.Shape;
+        if (shape.Length == 2 && channels == 1) return t.Reshape(1, 1, shape[0], shape[1]);
+        if (shape.Length == 3 && shape[0] == channels) return t.Reshape(1, shape[0], shape[1], shape[2]);
+        var s = shape.Length > 4 ? t.SqueezeLeading(4) : t;
+        if (s.Rank != 4 || s.Shape[1] != channels)
+            throw new InvalidInputException($"{what} has shape {t.ShapeText}, expected [B, {channels}, T, F]");
+        return s;
+    }
+
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _decoder.Dispose();
+    }
+}

@@ -1,0 +1,63 @@
+using LatentAudio.Models.Config;
+using LatentAudio.Models.Onnx;
+using LatentAudio.Models.Safetensors;
+using LatentAudio.Models.Vae;
+using LatentAudio.Tensors;
+
+namespace LatentAudio.Models.Vocoder;
+
+/// <summary>
+/// transformers' SpeechT5HifiGan (the AudioLDM/AudioLDM2 vocoder) on ONNX Runtime, built from a <c>vocoder/</c>
+/// folder (config.json + model.safetensors): log-mel [B, T, mels] -> waveform [B, hop*T + extra] in [-1, 1].
+/// </summary>
+public sealed class HifiGanVocoder : IVocoder
+{
+    public const string WeightsFile = "model.safetensors";
+
+    private readonly OnnxNetwork _network;
+
+    private HifiGanVocoder(VocoderConfig config, BuiltGraph graph, SessionSettings settings)
+    {
+        Config = config;
+        Graph = graph;
+        _network = new OnnxNetwork(graph.Model, settings);
+    }
+
+    public VocoderConfig Config { get; }
+    public BuiltGraph Graph { get; }
+    public int SampleRate => Config.SamplingRate;
+
+    public static HifiGanVocoder Load(ModelLocation model, SessionSettings? settings = null, int? trackFrames = null) =>
+        Load(model.VocoderFolder, settings, trackFrames);
+
+    public static HifiGanVocoder Load(string vocoderFolder, SessionSettings? settings = null, int? trackFrames = null)
+    {
+        var (config, graph) = BuildGraph(vocoderFolder, trackFrames);
+        return new HifiGanVocoder(config, graph, settings ?? SessionSettings.Default);
+    }
+
+    public static (VocoderConfig Config, BuiltGraph Graph) BuildGraph(string vocoderFolder, int? trackFrames = null)
+    {
+        var config = VocoderConfig.Load(Path.Combine(vocoderFolder, "config.json"));
+        var weightsPath = Path.Combine(vocoderFolder, WeightsFile);
+        if (!File.Exists(weightsPath) && File.Exists(Path.Combine(vocoderFolder, "pytorch_model.bin")))
+            throw InvalidInputException.ForFile(vocoderFolder, "holds only pytorch_model.bin; convert it to model.safetensors");
+        using var file = SafetensorsFile.Open(weightsPath);
+        WeightCheck.Validate(file, ExpectedTensors.ForVocoder(config));
+        return (config, HifiGanGraph.Build(config, new SafetensorsWeights(file), trackFrames));
+    }
+
+    /// <summary>Log-mel [B, T, mels] (leading 1s allowed) -> [B, samples]; an un-batched [T, mels] gives [samples].</summary>
+    public Tensor Vocode(Tensor mel)
+    {
+        bool unbatched = mel.Rank == 2;
+        var input = unbatched ? mel.Reshape(1, mel.Shape[0], mel.Shape[1]) : mel.Rank > 3 ? mel.SqueezeLeading(3) : mel;
+        if (input.Rank != 3 || input.Shape[2] != Config.ModelInDim)
+            throw new InvalidInputException($"mel has shape {mel.ShapeText}, expected [B, T, {Config.ModelInDim}]");
+        if (input.Shape[1] == 0) throw new InvalidInputException("mel has no frames");
+        var wave = _network.Run(HifiGanGraph.MelInput, input)[HifiGanGraph.WaveformOutput];
+        return unbatched ? wave.Reshape(wave.Shape[1]) : wave;
+    }
+
+    public void Dispose() => _network.Dispose();
+}
