@@ -8,6 +8,13 @@ public static class CommandRegistry
         new InfoCommand(),
         new MelCommand(),
         new DownloadModelCommand(),
+        new MetricsCommand(),
+        new BenchMetricsCommand(),
+        new Models.EncodeLatentCommand(),
+        new Models.DecodeLatentCommand(),
+        new Models.VocodeCommand(),
+        new Models.ExportOnnxCommand(),
+        new Models.BenchModelsCommand(),
     ];
 
     public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);

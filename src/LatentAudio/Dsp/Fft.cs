@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace LatentAudio.Dsp;
 
@@ -10,8 +13,8 @@ namespace LatentAudio.Dsp;
 public sealed class FftPlan
 {
     private readonly int _n;
-    private readonly double[] _cos, _sin;       // radix-2 twiddles (size n/2) when n is a power of two
     private readonly int[] _bitReverse = [];
+    private readonly Complex[] _stageTwiddles = []; // radix-2: e^{-2 pi i k / len} for k < len/2 at offset len/2 - 1
     private readonly FftPlan? _inner;           // Bluestein: power-of-two plan of size m >= 2n-1
     private readonly Complex[] _chirp = [], _chirpFft = [];
 
@@ -21,19 +24,19 @@ public sealed class FftPlan
         _n = n;
         if (BitOperations.IsPow2(n))
         {
-            _cos = new double[n / 2]; _sin = new double[n / 2];
-            for (int k = 0; k < n / 2; k++)
-            {
-                double a = -2 * Math.PI * k / n;
-                _cos[k] = Math.Cos(a); _sin[k] = Math.Sin(a);
-            }
+            _stageTwiddles = new Complex[Math.Max(1, n - 1)];
+            for (int half = 1; half < n; half <<= 1)
+                for (int k = 0; k < half; k++)
+                {
+                    double a = -Math.PI * k / half;
+                    _stageTwiddles[half - 1 + k] = new Complex(Math.Cos(a), Math.Sin(a));
+                }
             _bitReverse = new int[n];
             int bits = BitOperations.Log2((uint)n);
             for (int i = 0; i < n; i++) _bitReverse[i] = bits == 0 ? 0 : (int)(ReverseBits((uint)i) >> (32 - bits));
         }
         else
         {
-            _cos = _sin = [];
             int m = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * n - 1));
             _inner = new FftPlan(m);
             _chirp = new Complex[n];
@@ -87,18 +90,27 @@ public sealed class FftPlan
             int j = _bitReverse[i];
             if (j > i) (a[i], a[j]) = (a[j], a[i]);
         }
+        // Butterflies on raw doubles through refs (no bounds checks, no Complex operator calls): the hot loop of
+        // every STFT in the metrics, where it is about 3x faster than the straightforward version.
+        ref Complex a0 = ref MemoryMarshal.GetReference(a);
         for (int len = 2; len <= n; len <<= 1)
         {
-            int half = len >> 1, step = n / len;
+            int half = len >> 1;
+            ref Complex tw = ref _stageTwiddles[half - 1];
             for (int start = 0; start < n; start += len)
             {
+                ref Complex p = ref Unsafe.Add(ref a0, start);
+                ref Complex q = ref Unsafe.Add(ref a0, start + half);
                 for (int k = 0; k < half; k++)
                 {
-                    var w = new Complex(_cos[k * step], _sin[k * step]);
-                    var u = a[start + k];
-                    var v = a[start + k + half] * w;
-                    a[start + k] = u + v;
-                    a[start + k + half] = u - v;
+                    Complex w = Unsafe.Add(ref tw, k);
+                    ref Complex x = ref Unsafe.Add(ref p, k);
+                    ref Complex y = ref Unsafe.Add(ref q, k);
+                    double yr = y.Real, yi = y.Imaginary;
+                    double vr = yr * w.Real - yi * w.Imaginary, vi = yr * w.Imaginary + yi * w.Real;
+                    double ur = x.Real, ui = x.Imaginary;
+                    x = new Complex(ur + vr, ui + vi);
+                    y = new Complex(ur - vr, ui - vi);
                 }
             }
         }
@@ -107,12 +119,15 @@ public sealed class FftPlan
     private void Bluestein(Span<Complex> data)
     {
         int m = _inner!.Size;
-        var buf = new Complex[m];
+        var rented = ArrayPool<Complex>.Shared.Rent(m);
+        var buf = rented.AsSpan(0, m);
+        buf.Clear();
         for (int k = 0; k < _n; k++) buf[k] = data[k] * _chirp[k];
         _inner.Forward(buf);
         for (int k = 0; k < m; k++) buf[k] *= _chirpFft[k];
         _inner.Inverse(buf);
         for (int k = 0; k < _n; k++) data[k] = buf[k] * _chirp[k];
+        ArrayPool<Complex>.Shared.Return(rented);
     }
 
     private static uint ReverseBits(uint v)

@@ -70,6 +70,67 @@ public sealed class Stft
     }
 
     /// <summary>
+    /// |STFT| as one flat frame-major array (value (t, k) at [t * Bins + k]) through the real-input FFT: the fast
+    /// path for metrics, numerically the same transform as <see cref="Magnitude"/>.
+    /// </summary>
+    public double[] MagnitudeFlat(ReadOnlySpan<float> signal, out int frames)
+    {
+        var padded = PadSignal(signal);
+        int n = Config.NFft, bins = Config.Bins;
+        frames = padded.Length < n ? 0 : (padded.Length - n) / Config.Hop + 1;
+        var fft = new RealFft(n);
+        var result = new double[frames * bins];
+        var frame = new double[n];
+        var spec = new Complex[bins];
+        var scratch = new Complex[fft.ScratchLength];
+        for (int t = 0; t < frames; t++)
+        {
+            var src = padded.AsSpan(t * Config.Hop, n);
+            for (int i = 0; i < n; i++) frame[i] = src[i] * _window[i];
+            fft.Forward(frame, spec, scratch);
+            var row = result.AsSpan(t * bins, bins);
+            for (int k = 0; k < bins; k++) row[k] = Math.Sqrt(spec[k].Real * spec[k].Real + spec[k].Imaginary * spec[k].Imaginary);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// |STFT| of two equally long signals at once, as flat frame-major arrays: frame t of <paramref name="a"/> is the
+    /// real part and of <paramref name="b"/> the imaginary part of one complex FFT, and the two spectra are separated
+    /// by conjugate symmetry (|A_k| = |Z_k + conj Z_{n-k}| / 2, |B_k| = |Z_k - conj Z_{n-k}| / 2). Half the FFT work
+    /// of two separate transforms at any size, including odd (Bluestein) ones.
+    /// </summary>
+    public (double[] A, double[] B) MagnitudePair(ReadOnlySpan<float> a, ReadOnlySpan<float> b, out int frames)
+    {
+        if (a.Length != b.Length) throw new ArgumentException("MagnitudePair needs equally long signals");
+        var pa = PadSignal(a);
+        var pb = PadSignal(b);
+        int n = Config.NFft, bins = Config.Bins, hop = Config.Hop;
+        frames = pa.Length < n ? 0 : (pa.Length - n) / hop + 1;
+        int w0 = (n - Config.WinLength) / 2, w1 = w0 + Config.WinLength;
+        var ra = new double[frames * bins];
+        var rb = new double[frames * bins];
+        var z = new Complex[n];
+        for (int t = 0; t < frames; t++)
+        {
+            int start = t * hop;
+            Array.Clear(z);
+            for (int i = w0; i < w1; i++) z[i] = new Complex(pa[start + i] * _window[i], pb[start + i] * _window[i]);
+            _plan.Forward(z);
+            int row = t * bins;
+            for (int k = 0; k < bins; k++)
+            {
+                Complex p = z[k], q = z[k == 0 ? 0 : n - k];
+                double sr = p.Real + q.Real, si = p.Imaginary - q.Imaginary;
+                double dr = p.Real - q.Real, di = p.Imaginary + q.Imaginary;
+                ra[row + k] = 0.5 * Math.Sqrt(sr * sr + si * si);
+                rb[row + k] = 0.5 * Math.Sqrt(dr * dr + di * di);
+            }
+        }
+        return (ra, rb);
+    }
+
+    /// <summary>
     /// Inverse STFT by weighted overlap-add (torch.istft semantics: divides by the summed squared window, removes
     /// the centre padding), trimmed or zero-extended to <paramref name="length"/> samples.
     /// </summary>

@@ -18,6 +18,7 @@ public static class ModelResolver
         CancellationToken cancellation = default)
     {
         if (Directory.Exists(spec)) return ResolveFolder(spec, parts);
+        if (File.Exists(spec)) throw InvalidInputException.ForFile(spec, "is a file; a model is a folder holding vae/ and vocoder/, or a hub id");
         var id = HubModelId.TryParse(spec) ?? throw new InvalidInputException(
             $"model '{spec}' is not a folder, a hub id (org/name[@revision]) or a known name ({KnownModels.AliasList})");
         var files = ModelFileSet.For(parts);
@@ -28,7 +29,7 @@ public static class ModelResolver
             var commit = cache.ResolveCommit(id.RepoId, id.Revision);
             var missing = files.Where(f => commit is null || cache.FindAny(id.RepoId, commit, f) is null).Select(f => f.Preferred);
             throw new LatentAudioException(
-                $"{id} is not in the cache at {cache.Root} and HF_HUB_OFFLINE is set: missing {string.Join(", ", missing)}. " +
+                $"'{spec}' is no local folder, and {id} is not in the cache at {cache.Root} while HF_HUB_OFFLINE is set: missing {string.Join(", ", missing)}. " +
                 "Pass --model PATH (a folder with vae/ and vocoder/), or run once with network (without HF_HUB_OFFLINE) to download them");
         }
         using var downloader = new HubDownloader(hub, progress);

@@ -42,6 +42,10 @@ public sealed class FakeHubServer : IDisposable
     public string? RequiredToken { get; set; }
     /// <summary>How many CDN downloads still get cut off after half of their bytes.</summary>
     public int DropsRemaining;
+    /// <summary>A former name of <see cref="Repo"/>: answered with a relative redirect, as the hub does for renamed repos.</summary>
+    public string? RenamedFrom { get; set; }
+    /// <summary>When true the CDN ignores Range headers and always sends the whole file (200).</summary>
+    public bool IgnoreRange { get; set; }
     /// <summary>When set, the CDN serves these bytes instead of the real ones (the hub still announces the real hash).</summary>
     public byte[]? CorruptCdnBody { get; set; }
 
@@ -89,6 +93,8 @@ public sealed class FakeHubServer : IDisposable
         // /{org}/{name}/resolve/{rev}/{file...}
         var parts = path.TrimStart('/').Split('/');
         if (parts.Length < 5 || parts[2] != "resolve") { await Respond(stream, 404, [], null); return; }
+        if ($"{parts[0]}/{parts[1]}" == RenamedFrom)
+        { await Respond(stream, 307, [("Location", "/" + Repo + "/" + string.Join('/', parts.Skip(2)))], null); return; }
         if ($"{parts[0]}/{parts[1]}" != Repo) { await Respond(stream, 404, [("X-Error-Code", "RepoNotFound")], null); return; }
         if (RequiredToken is not null && (!headers.TryGetValue("Authorization", out var auth) || auth != $"Bearer {RequiredToken}"))
         { await Respond(stream, 401, [("X-Error-Code", "RepoNotFound")], null); return; }
@@ -118,7 +124,7 @@ public sealed class FakeHubServer : IDisposable
         if (data is null) { await Respond(stream, 404, [], null); return; }
         if (CorruptCdnBody is not null) data = CorruptCdnBody;
         long from = 0;
-        if (headers.TryGetValue("Range", out var range) && range.StartsWith("bytes=") && range.EndsWith('-'))
+        if (!IgnoreRange && headers.TryGetValue("Range", out var range) && range.StartsWith("bytes=") && range.EndsWith('-'))
             from = long.Parse(range[6..^1]);
         if (from >= data.Length) { await Respond(stream, 416, [("Content-Range", $"bytes */{data.Length}")], null); return; }
         var body = data.AsSpan((int)from).ToArray();

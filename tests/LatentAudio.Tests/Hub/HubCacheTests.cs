@@ -127,6 +127,16 @@ public class HubCacheTests
     }
 
     [Fact]
+    public void AFileInsteadOfAFolder_IsBadInput()
+    {
+        using var dir = new TestPaths.TempDir();
+        File.WriteAllText(dir.File("model.safetensors"), "x");
+        var e = Assert.Throws<InvalidInputException>(() =>
+            ModelResolver.Resolve(dir.File("model.safetensors"), ModelParts.All, new HubSettings { CacheDir = dir.Path, Offline = true }));
+        Assert.Contains("is a file", e.Message);
+    }
+
+    [Fact]
     public void KnownModels_HaveUniqueAliasesAndTheNotesFacts()
     {
         Assert.Equal(10, KnownModels.All.Count);
@@ -148,6 +158,7 @@ public class DownloadModelCommandTests
         Assert.Equal(1, code);
         var line = Assert.Single(err.Trim().Split('\n'));
         Assert.Contains("cvssp/audioldm2-music is not in the cache", line);
+        Assert.StartsWith("latentaudio download-model: 'audioldm2-music' is no local folder", line);
         Assert.Contains("--model PATH", line);
     }
 

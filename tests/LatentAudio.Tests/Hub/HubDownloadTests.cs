@@ -226,6 +226,41 @@ public class HubDownloadTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    [Fact]
+    public void RenamedRepo_FollowsTheHubsRelativeRedirect()
+    {
+        using var dir = new TestPaths.TempDir();
+        using var server = new FakeHubServer(TinyModel()) { RenamedFrom = "old-org/tiny-ldm" };
+        var location = ModelResolver.Resolve("old-org/tiny-ldm", ModelParts.Vae, Settings(server, dir.Path));
+        // Cached under the name the user asked for, as huggingface_hub does.
+        Assert.Equal(Path.Combine(dir.Path, "models--old-org--tiny-ldm", "snapshots", FakeHubServer.Commit), location.RootFolder);
+        Assert.Equal(server.Files["vae/config.json"], File.ReadAllBytes(Path.Combine(location.VaeFolder, "config.json")));
+    }
+
+    [Fact]
+    public void ServerIgnoringRange_RestartsFromZeroAndStillVerifies()
+    {
+        using var dir = new TestPaths.TempDir();
+        using var server = new FakeHubServer(TinyModel()) { DropsRemaining = 1, IgnoreRange = true };
+        var location = ModelResolver.Resolve(FakeHubServer.Repo, ModelParts.Vae, Settings(server, dir.Path));
+        Assert.Equal(server.Files["vae/diffusion_pytorch_model.safetensors"],
+            File.ReadAllBytes(Path.Combine(location.VaeFolder, "diffusion_pytorch_model.safetensors")));
+    }
+
+    [Fact]
+    public void ProgressBar_WithoutATerminal_WritesOneLinePerFile()
+    {
+        var text = new StringWriter();
+        var bar = new TextProgressBar(text, interactive: false);
+        bar.Report(new DownloadProgress("vae/x", 0, 2_000_000, false));
+        bar.Report(new DownloadProgress("vae/x", 1_000_000, 2_000_000, false));
+        bar.Report(new DownloadProgress("vae/x", 2_000_000, 2_000_000, true));
+        Assert.Equal("downloaded vae/x (2.0 MB)" + Environment.NewLine, text.ToString());
+        var tty = new StringWriter();
+        new TextProgressBar(tty, interactive: true).Report(new DownloadProgress("vae/x", 500_000, 2_000_000, false));
+        Assert.Contains("25%", tty.ToString());
+    }
+
     private sealed class RecordingProgress : IProgress<DownloadProgress>
     {
         public List<DownloadProgress> Events { get; } = [];

@@ -7,8 +7,8 @@ namespace LatentAudio.Audio.Flac;
 /// </summary>
 public sealed partial class FlacReader
 {
-    // Below this many blocks ahead, decoding and dropping is cheaper than bisecting.
-    private const int SeekThresholdBlocks = 16;
+    /// <summary>Below this many blocks ahead, decoding and dropping is cheaper than bisecting (settable for tests).</summary>
+    internal int SeekThresholdBlocks { get; set; } = 16;
     private const int ScanChunk = 1 << 16;
 
     /// <summary>

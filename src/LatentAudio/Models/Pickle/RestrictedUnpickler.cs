@@ -40,7 +40,7 @@ public sealed class RestrictedUnpickler
             {
                 case 0x80: ReadByte(); break;                              // PROTO
                 case 0x95: ReadBytes(8); break;                            // FRAME (framing is only a hint)
-                case (byte)'.': return _stack.Count == 1 && _marks.Count == 0 ? _stack[0] : throw Bad("STOP with an unbalanced stack");
+                case (byte)'.': return Pop();                                // STOP: the top of the stack is the result
                 case (byte)'(': _marks.Add(_stack.Count); break;           // MARK
                 case (byte)'0': Pop(); break;                              // POP
                 case (byte)'1': PopMark(); break;                          // POP_MARK

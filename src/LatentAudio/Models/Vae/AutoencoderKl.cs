@@ -19,16 +19,18 @@ public sealed class AutoencoderKl : ILatentAutoencoder
     private AutoencoderKl(VaeConfig config, BuiltGraph encoder, BuiltGraph decoder, SessionSettings settings)
     {
         Config = config;
-        EncoderGraph = encoder;
-        DecoderGraph = decoder;
+        // Only the FLOP counts are kept: the protobuf graphs hold a copy of every weight.
+        EncoderFlops = encoder.Flops;
+        DecoderFlops = decoder.Flops;
         _encoder = new OnnxNetwork(encoder.Model, settings);
         try { _decoder = new OnnxNetwork(decoder.Model, settings); }
         catch { _encoder.Dispose(); throw; }
     }
 
     public VaeConfig Config { get; }
-    public BuiltGraph EncoderGraph { get; }
-    public BuiltGraph DecoderGraph { get; }
+    /// <summary>FLOPs of one encode / decode at the tracked size given to Load (0 when none was given).</summary>
+    public double EncoderFlops { get; }
+    public double DecoderFlops { get; }
     public int LatentChannels => Config.LatentChannels;
     public int Downsample => Config.Downsample;
 

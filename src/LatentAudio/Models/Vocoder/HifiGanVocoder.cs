@@ -19,12 +19,13 @@ public sealed class HifiGanVocoder : IVocoder
     private HifiGanVocoder(VocoderConfig config, BuiltGraph graph, SessionSettings settings)
     {
         Config = config;
-        Graph = graph;
+        Flops = graph.Flops;
         _network = new OnnxNetwork(graph.Model, settings);
     }
 
     public VocoderConfig Config { get; }
-    public BuiltGraph Graph { get; }
+    /// <summary>FLOPs of one run at the tracked size given to Load (0 when none was given).</summary>
+    public double Flops { get; }
     public int SampleRate => Config.SamplingRate;
 
     public static HifiGanVocoder Load(ModelLocation model, SessionSettings? settings = null, int? trackFrames = null) =>

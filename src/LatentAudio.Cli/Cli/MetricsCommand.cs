@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LatentAudio.Audio;
+using LatentAudio.Metrics;
+
+namespace LatentAudio.Cli;
+
+/// <summary><c>latentaudio metrics REF DEG</c>: every quality metric of one pair; <c>--list</c> defines them.</summary>
+public sealed class MetricsCommand : ICommand
+{
+    public string Name => "metrics";
+    public string Summary => "quality metrics of a degraded file against its reference (SNR, SI-SDR, STOI, mel/LSD, MR-STFT, LUFS, ...)";
+    public string Usage =>
+        """
+        latentaudio metrics REF DEG [--rate 16000] [--align] [--json] [--only KEY,KEY,...]
+        latentaudio metrics --list [--json]
+
+          REF, DEG   reference and degraded audio (WAV, FLAC, MP3, Ogg); channels are mixed to mono
+                     except for loudness
+          --rate R   common rate in Hz: a file at another rate is resampled to it (default 16000)
+          --align    shift DEG by the best cross-correlation lag (within 50 ms) before scoring
+          --json     one JSON object: {"metrics": {key: number|null}, "notes": [...], ...}
+          --only     comma-separated metric keys (see --list)
+          --list     every metric with its definition, parameters, unit, direction and reference
+        Different lengths are trimmed to the shorter (after --align); the output says so.
+        """;
+
+    public int Run(CommandArgs args, CliContext context)
+    {
+        bool list = args.Flag("--list"), json = args.Flag("--json"), align = args.Flag("--align");
+        int rate = args.Int("--rate") ?? 16000;
+        var only = args.Options("--only").SelectMany(o => o.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (list)
+        {
+            args.Positionals(0, 0);
+            PrintList(context.Out, json);
+            return CliApp.ExitOk;
+        }
+        var files = args.Positionals(2, 2);
+        if (rate <= 0) throw new UsageException($"--rate must be a positive sample rate, got {rate}");
+        var metrics = MetricRegistry.Select(only);
+        var reference = AudioFile.Read(files[0]);
+        var degraded = AudioFile.Read(files[1]);
+        var pair = MetricPair.Create(reference, degraded, new MetricOptions(rate, align));
+        var report = MetricEvaluator.Evaluate(pair, metrics);
+        if (json) context.Out.WriteLine(ToJson(report, files[0], files[1]).ToJsonString(JsonOptions));
+        else PrintTable(context.Out, report, files[0], files[1]);
+        return CliApp.ExitOk;
+    }
+
+    internal static JsonObject ToJson(MetricReport report, string reference, string degraded)
+    {
+        var values = new JsonObject();
+        foreach (var v in report.Values) values[v.Info.Key] = v.Value is double d && double.IsFinite(d) ? d : v.Value is double inf ? inf.ToString(CultureInfo.InvariantCulture) : null;
+        return new JsonObject
+        {
+            ["reference"] = reference,
+            ["degraded"] = degraded,
+            ["sample_rate"] = report.SampleRate,
+            ["samples"] = report.Samples,
+            ["metrics"] = values,
+            ["notes"] = new JsonArray(report.Notes.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray()),
+        };
+    }
+
+    private static void PrintTable(TextWriter w, MetricReport report, string reference, string degraded)
+    {
+        w.WriteLine($"reference {reference}");
+        w.WriteLine($"degraded  {degraded}");
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Samples} samples at {report.SampleRate} Hz ({(double)report.Samples / report.SampleRate:0.###} s)"));
+        w.WriteLine();
+        int kw = Math.Max(6, report.Values.Max(v => v.Info.Key.Length));
+        w.WriteLine($"{"metric".PadRight(kw)}  {"value",12}  {"unit",-18}  direction");
+        foreach (var v in report.Values)
+        {
+            string value = v.Value is double d ? d.ToString(Math.Abs(d) >= 1000 || double.IsInfinity(d) ? "G6" : "0.0000", CultureInfo.InvariantCulture) : "n/a";
+            w.WriteLine($"{v.Info.Key.PadRight(kw)}  {value,12}  {v.Info.Unit,-18}  {(v.Info.HigherIsBetter ? "higher better" : "lower better")}");
+        }
+        if (report.Notes.Count > 0)
+        {
+            w.WriteLine();
+            foreach (var n in report.Notes) w.WriteLine($"note: {n}");
+        }
+    }
+
+    private static void PrintList(TextWriter w, bool json)
+    {
+        if (json)
+        {
+            var arr = new JsonArray(MetricRegistry.All.Select(m => (JsonNode)new JsonObject
+            {
+                ["key"] = m.Info.Key, ["name"] = m.Info.Name, ["unit"] = m.Info.Unit,
+                ["higher_is_better"] = m.Info.HigherIsBetter,
+                ["ideal"] = m.Info.Ideal is double i && double.IsFinite(i) ? i : m.Info.Ideal is double j ? j.ToString(CultureInfo.InvariantCulture) : null,
+                ["definition"] = m.Info.Definition, ["parameters"] = m.Info.Parameters,
+                ["reference"] = m.Info.Reference, ["rate"] = m.Info.Rate,
+            }).ToArray());
+            w.WriteLine(arr.ToJsonString(JsonOptions));
+            return;
+        }
+        foreach (var m in MetricRegistry.All)
+        {
+            var i = m.Info;
+            w.WriteLine($"{i.Key}  ({i.Name}; {(i.Unit.Length > 0 ? i.Unit : "unitless")}; {i.Direction})");
+            w.WriteLine($"    definition: {i.Definition}");
+            w.WriteLine($"    parameters: {i.Parameters}");
+            w.WriteLine($"    rate:       {i.Rate}");
+            w.WriteLine($"    reference:  {i.Reference}");
+        }
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+}

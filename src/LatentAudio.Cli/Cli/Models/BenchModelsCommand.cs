@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.Json;
+using LatentAudio.Models;
+using LatentAudio.Models.Bench;
+using LatentAudio.Models.Onnx;
+using Microsoft.ML.OnnxRuntime;
+
+namespace LatentAudio.Cli.Models;
+
+/// <summary><c>latentaudio bench-models [--model M|--random-fullsize] [--json]</c>: speed of the three stages on 10.24 s.</summary>
+public sealed class BenchModelsCommand : ICommand
+{
+    public string Name => "bench-models";
+    public string Summary => "time VAE encode/decode and the vocoder on a 10.24 s input (full-size AudioLDM2 architecture)";
+    public string Usage =>
+        "latentaudio bench-models [--model M | --random-fullsize] [--runs N] [--threads N] [--json]\n" +
+        "  --model M           benchmark this model (needs vae/ and vocoder/)\n" +
+        "  --random-fullsize   (default) cvssp/audioldm2's architecture with random weights, written to a temp folder\n" +
+        "  --runs N            timed runs per stage after one warm-up (default 3; the median is reported)\n" +
+        $"  --threads N         ONNX Runtime intra-op threads (default {PythonReferenceTiming.Threads}, as the PyTorch reference)\n" +
+        "  --json              one JSON object (encode_s, decode_s, vocoder_s, ...)";
+
+    public int Run(CommandArgs args, CliContext context)
+    {
+        bool json = args.Flag("--json");
+        bool random = args.Flag("--random-fullsize");
+        var modelSpec = args.Option("--model", "-m");
+        int runs = args.Int("--runs") ?? 3;
+        int threads = args.Int("--threads") ?? PythonReferenceTiming.Threads;
+        args.Positionals(0, 0);
+        if (random && modelSpec is not null) throw new UsageException("give either --model or --random-fullsize");
+        if (runs < 1) throw new UsageException("--runs must be at least 1");
+        if (threads < 0) throw new UsageException("--threads must be 0 or more");
+        var settings = new SessionSettings(threads, GraphOptimizationLevel.ORT_ENABLE_ALL);
+        Action<string>? progress = json ? null : context.Error.WriteLine;
+
+        string? temp = null;
+        try
+        {
+            ModelLocation model;
+            if (modelSpec is null)
+            {
+                temp = Path.Combine(Path.GetTempPath(), "latentaudio-bench-" + Guid.NewGuid().ToString("N"));
+                progress?.Invoke($"writing random full-size AudioLDM2 weights to {temp} ...");
+                FullSizeModel.WriteRandom(temp);
+                model = new ModelLocation("random full-size cvssp/audioldm2 architecture", null, temp);
+            }
+            else model = ModelResolver.Resolve(modelSpec, ModelParts.All);
+            var r = ModelBenchmark.Run(model, settings, runs, progress);
+            if (json) context.Out.WriteLine(JsonSerializer.Serialize(ToJson(r), new JsonSerializerOptions { WriteIndented = true }));
+            else Print(r, context.Out);
+            return CliApp.ExitOk;
+        }
+        finally
+        {
+            if (temp is not null) try { Directory.Delete(temp, true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>This machine class's fp32 FMA peak on 2 cores (issue 9), for the utilisation column.</summary>
+    private const double PeakGflops = 300;
+
+    private static void Print(ModelBenchmarkResult r, TextWriter o)
+    {
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model: {r.Model}; input {r.Frames} frames = {r.AudioSeconds:0.00} s; threads {r.Threads}; load {r.LoadSeconds:0.0} s"));
+        o.WriteLine("stage     median_s   min_s    RTF     GFLOP    GFLOP/s  %peak  python_s  speedup");
+        foreach (var s in new[] { r.Encode, r.Decode, r.Vocoder })
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{s.Name,-8} {s.Median,8:0.000} {s.Min,7:0.000} {s.RealTimeFactor(r.AudioSeconds),7:0.000} {s.Flops / 1e9,8:0.0} {s.GflopsPerSecond,8:0.0} {100 * s.GflopsPerSecond / PeakGflops,5:0}% {s.ReferenceSeconds,8:0.000} {s.SpeedupVsReference,7:0.00}x"));
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"total    {r.TotalMedian,8:0.000} {r.TotalMin,7:0.000} {r.TotalMedian / r.AudioSeconds,7:0.000}                                  {r.TotalReference,8:0.000} {r.TotalReference / r.TotalMin,7:0.00}x"));
+        o.WriteLine($"peak working set: {r.PeakWorkingSetBytes / 1048576.0:0} MiB (speedup = PyTorch reference min / our min, 2 threads; the machine may be shared)");
+    }
+
+    private static Dictionary<string, object> ToJson(ModelBenchmarkResult r)
+    {
+        var d = new Dictionary<string, object>
+        {
+            ["model"] = r.Model, ["frames"] = r.Frames, ["audio_s"] = r.AudioSeconds, ["threads"] = r.Threads, ["load_s"] = r.LoadSeconds,
+            ["peak_working_set_bytes"] = r.PeakWorkingSetBytes, ["peak_gflops_assumed"] = PeakGflops,
+        };
+        foreach (var s in new[] { r.Encode, r.Decode, r.Vocoder })
+        {
+            d[$"{s.Name}_s"] = s.Median;
+            d[$"{s.Name}_min_s"] = s.Min;
+            d[$"{s.Name}_all_s"] = s.Seconds;
+            d[$"{s.Name}_rtf"] = s.RealTimeFactor(r.AudioSeconds);
+            d[$"{s.Name}_flops"] = s.Flops;
+            d[$"{s.Name}_gflops_per_s"] = s.GflopsPerSecond;
+            d[$"{s.Name}_python_s"] = s.ReferenceSeconds;
+            d[$"{s.Name}_speedup_vs_python"] = s.SpeedupVsReference;
+        }
+        d["total_s"] = r.TotalMedian;
+        d["total_speedup_vs_python"] = r.TotalReference / r.TotalMin;
+        return d;
+    }
+}

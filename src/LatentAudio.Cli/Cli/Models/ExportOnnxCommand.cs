@@ -1,0 +1,31 @@
+using LatentAudio.Models;
+using LatentAudio.Models.Onnx;
+
+namespace LatentAudio.Cli.Models;
+
+/// <summary><c>latentaudio export-onnx MODEL -o DIR</c>: standalone ONNX files of the VAE and vocoder.</summary>
+public sealed class ExportOnnxCommand : ICommand
+{
+    public string Name => "export-onnx";
+    public string Summary => "write the VAE encoder/decoder and vocoder as standalone .onnx files";
+    public string Usage =>
+        "latentaudio export-onnx MODEL -o DIR [--force]\n" +
+        "  MODEL           model folder holding vae/ and/or vocoder/ (or a hub id once the hub is available)\n" +
+        $"  -o DIR          writes {OnnxExport.EncoderFile}, {OnnxExport.DecoderFile}, {OnnxExport.VocoderFile} (for the parts present)\n" +
+        $"                  and {OnnxExport.MetadataFile} (tensor names, mel config, scaling factor); opset {GraphBuilder.Opset}, float32\n" +
+        "  --force         overwrite existing files";
+
+    public int Run(CommandArgs args, CliContext context)
+    {
+        var output = ModelCommandOptions.RequireOutput(args);
+        bool force = args.Flag("--force", "-f");
+        var spec = args.Positionals(1, 1)[0];
+        var parts = Directory.Exists(spec)
+            ? (Directory.Exists(Path.Combine(spec, "vae")) ? ModelParts.Vae : 0) | (Directory.Exists(Path.Combine(spec, "vocoder")) ? ModelParts.Vocoder : 0)
+            : ModelParts.All;
+        if (parts == 0) throw InvalidInputException.ForFile(spec, "has neither vae/ nor vocoder/");
+        var files = OnnxExport.Export(ModelResolver.Resolve(spec, parts), output, force);
+        foreach (var f in files) context.Out.WriteLine($"{f} ({new FileInfo(f).Length:N0} bytes)");
+        return CliApp.ExitOk;
+    }
+}

@@ -1,0 +1,42 @@
+using LatentAudio.Models;
+using LatentAudio.Models.Onnx;
+using LatentAudio.Tensors;
+using Microsoft.ML.OnnxRuntime;
+
+namespace LatentAudio.Cli.Models;
+
+/// <summary>Options shared by the model stage commands: --model, --threads, --provider, --force.</summary>
+internal sealed record ModelCommandOptions(string Model, SessionSettings Session, bool Force)
+{
+    public const string Help =
+        "  --model M       model folder holding vae/ and/or vocoder/ (or a hub id once the hub is available)\n" +
+        "  --threads N     ONNX Runtime intra-op threads (default: one per core)\n" +
+        "  --provider P    cpu (default) or cuda\n" +
+        "  --force         overwrite an existing output file";
+
+    public static ModelCommandOptions Read(CommandArgs args, bool modelRequired = true)
+    {
+        var model = args.Option("--model", "-m");
+        if (model is null && modelRequired) throw new UsageException("--model is required");
+        int threads = args.Int("--threads") ?? 0;
+        if (threads < 0) throw new UsageException("--threads must be 0 or more");
+        var provider = args.Option("--provider") is { } p ? SessionSettings.ParseProvider(p) : ExecutionProviderKind.Cpu;
+        bool force = args.Flag("--force", "-f");
+        return new ModelCommandOptions(model ?? "", new SessionSettings(threads, GraphOptimizationLevel.ORT_ENABLE_ALL, provider), force);
+    }
+
+    public ModelLocation Resolve(ModelParts parts) => ModelResolver.Resolve(Model, parts);
+
+    /// <summary>Reads a float32 .npy input; anything else is refused with a hint.</summary>
+    public static Tensor ReadNpy(string path, string what)
+    {
+        if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            throw InvalidInputException.ForFile(path, $"expected a .npy {what}");
+        return NpyFile.Read(path);
+    }
+
+    public static string RequireOutput(CommandArgs args)
+    {
+        return args.Option("--output", "-o") ?? throw new UsageException("-o OUTPUT is required");
+    }
+}

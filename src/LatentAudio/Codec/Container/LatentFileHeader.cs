@@ -1,0 +1,140 @@
+using LatentAudio.Codec.Bitstream;
+using LatentAudio.Codec.Entropy;
+using LatentAudio.Codec.Quantisation;
+
+namespace LatentAudio.Codec.Container;
+
+/// <summary>Which VAE made a file: hub id (or folder), revision (commit, empty when none) and the sha256 of its weights.</summary>
+public sealed record ModelIdentity(string Id, string Revision, byte[] WeightsSha256)
+{
+    public string Sha256Hex => Convert.ToHexStringLower(WeightsSha256);
+    public bool SameWeights(ModelIdentity other) => WeightsSha256.AsSpan().SequenceEqual(other.WeightsSha256);
+    public override string ToString() =>
+        $"{Id}{(Revision.Length > 0 ? "@" + Revision : "")} (VAE sha256 {Sha256Hex[..Math.Min(12, Sha256Hex.Length)]}…)";
+}
+
+/// <summary>How input channels became coded streams (stored so the decoder and reports can say it).</summary>
+public enum ChannelPolicy : byte
+{
+    /// <summary>Every input channel coded as its own stream.</summary>
+    Each = 0,
+    /// <summary>The channel mean coded as one stream.</summary>
+    Mix = 1,
+    /// <summary>Channel 0 only (AudioLDM2's own policy).</summary>
+    First = 2,
+}
+
+/// <summary>The level the front-end removed from one coded stream (its Mean and Scale, handed back to its Restore).</summary>
+public sealed record StreamLevel(double Mean, double Scale);
+
+/// <summary>The file header (docs/format.md §2): everything the decoder needs besides the chunks.</summary>
+public sealed record LatentFileHeader(
+    ModelIdentity Model,
+    int SampleRate,
+    int InputChannels,
+    ChannelPolicy ChannelPolicy,
+    long SampleLength,
+    StreamLevel[] Streams,
+    int CodedSampleRate,
+    int HopLength,
+    int MelBins,
+    int LatentChannels,
+    int Downsample,
+    int MelFrames,
+    int WindowMelFrames,
+    int OverlapMelFrames,
+    StepMode StepMode,
+    float StepValue,
+    int PrecisionBits,
+    ProbabilityModelPolicy ModelPolicy)
+{
+    public const int MaxStringBytes = 1024;
+    public const int MaxStreams = 64;
+
+    public int LatentRows => MelBins / Downsample;
+    public int LatentFrames => MelFrames / Downsample;
+    public LatentWindowPlan Plan() => new(LatentFrames, WindowMelFrames / Downsample, OverlapMelFrames / Downsample);
+
+    public void Write(ByteWriter w)
+    {
+        w.String(Model.Id);
+        w.String(Model.Revision);
+        if (Model.WeightsSha256.Length != 32) throw new ArgumentException("sha256 must be 32 bytes");
+        w.Bytes(Model.WeightsSha256);
+        w.U32((uint)SampleRate);
+        w.U16((ushort)InputChannels);
+        w.U8((byte)ChannelPolicy);
+        w.U16((ushort)Streams.Length);
+        w.U64((ulong)SampleLength);
+        foreach (var s in Streams) { w.F64(s.Mean); w.F64(s.Scale); }
+        w.U32((uint)CodedSampleRate);
+        w.U16((ushort)HopLength);
+        w.U16((ushort)MelBins);
+        w.U16((ushort)LatentChannels);
+        w.U8((byte)Downsample);
+        w.U32((uint)MelFrames);
+        w.U32((uint)WindowMelFrames);
+        w.U32((uint)OverlapMelFrames);
+        w.U8(0); // quantiser kind 0: uniform scalar, per-channel offset + step stored in each window chunk
+        w.U8((byte)StepMode);
+        w.F32(StepValue);
+        w.U8(1); // entropy coder 1: rANS, 64-bit state, 32-bit words
+        w.U8((byte)PrecisionBits);
+        w.U8((byte)ModelPolicy);
+    }
+
+    /// <summary>Parses and validates a header body; every count is capped before it sizes anything.</summary>
+    public static LatentFileHeader Read(ByteReader r)
+    {
+        string id = r.String("model id", MaxStringBytes);
+        string rev = r.String("model revision", MaxStringBytes);
+        var sha = r.Bytes(32).ToArray();
+        int rate = (int)Math.Min(r.U32(), int.MaxValue);
+        if (rate is < 1000 or > 768000) throw r.Error($"sample rate {rate} Hz is implausible");
+        int inCh = r.U16();
+        if (inCh is < 1 or > 1024) throw r.Error($"input channel count {inCh} is implausible");
+        byte policy = r.U8();
+        if (policy > 2) throw r.Error($"unknown channel policy {policy}");
+        int streams = r.U16();
+        if (streams is < 1 or > MaxStreams) throw r.Error($"coded stream count {streams} is outside [1, {MaxStreams}]");
+        if ((ChannelPolicy)policy == ChannelPolicy.Each ? streams != inCh : streams != 1)
+            throw r.Error($"{streams} coded streams do not match channel policy {(ChannelPolicy)policy} with {inCh} input channels");
+        ulong length = r.U64();
+        if (length == 0 || length > (ulong)int.MaxValue) throw r.Error($"sample length {length} is outside [1, {int.MaxValue}]");
+        var levels = new StreamLevel[streams];
+        for (int i = 0; i < streams; i++)
+        {
+            double mean = r.FiniteF64($"stream {i} mean"), scale = r.FiniteF64($"stream {i} scale");
+            if (!(scale > 0)) throw r.Error($"stream {i} scale {scale} must be positive");
+            levels[i] = new StreamLevel(mean, scale);
+        }
+        int codedRate = (int)Math.Min(r.U32(), int.MaxValue);
+        if (codedRate is < 1000 or > 768000) throw r.Error($"coded sample rate {codedRate} Hz is implausible");
+        int hop = r.U16(), mels = r.U16(), latentCh = r.U16(), down = r.U8();
+        if (hop == 0) throw r.Error("hop length is 0");
+        if (down is not (1 or 2 or 4 or 8 or 16)) throw r.Error($"downsample factor {down} is not a power of two up to 16");
+        if (mels == 0 || mels % down != 0 || mels > 1024) throw r.Error($"{mels} mel bins do not divide by the downsample factor {down}");
+        if (latentCh is 0 or > 256) throw r.Error($"latent channel count {latentCh} is implausible");
+        int melFrames = (int)Math.Min(r.U32(), int.MaxValue), window = (int)Math.Min(r.U32(), int.MaxValue), overlap = (int)Math.Min(r.U32(), int.MaxValue);
+        if (melFrames == 0 || melFrames % down != 0) throw r.Error($"mel frame count {melFrames} is not a positive multiple of {down}");
+        long neededSamples = (long)length * codedRate / rate;
+        if ((long)melFrames * hop > 2 * neededSamples + 64L * hop) throw r.Error($"{melFrames} mel frames is far more than {length} samples need");
+        if (window == 0 || window % down != 0 || window > 1 << 20) throw r.Error($"window of {window} mel frames is not a positive multiple of {down}");
+        if (overlap % down != 0 || overlap >= window) throw r.Error($"overlap of {overlap} mel frames is invalid for a window of {window}");
+        byte qKind = r.U8();
+        if (qKind != 0) throw r.Error($"unknown quantiser kind {qKind}");
+        byte stepMode = r.U8();
+        if (stepMode > 2) throw r.Error($"unknown step mode {stepMode}");
+        float stepValue = r.FiniteF32("step value");
+        byte coder = r.U8();
+        if (coder != 1) throw r.Error($"unknown entropy coder {coder}");
+        int precision = r.U8();
+        if (precision is < FrequencyTable.MinPrecisionBits or > FrequencyTable.MaxPrecisionBits)
+            throw r.Error($"probability precision of {precision} bits is outside [{FrequencyTable.MinPrecisionBits}, {FrequencyTable.MaxPrecisionBits}]");
+        byte modelPolicy = r.U8();
+        if (modelPolicy > 2) throw r.Error($"unknown probability model policy {modelPolicy}");
+        r.ExpectEnd();
+        return new LatentFileHeader(new ModelIdentity(id, rev, sha), rate, inCh, (ChannelPolicy)policy, (long)length, levels, codedRate,
+            hop, mels, latentCh, down, melFrames, window, overlap, (StepMode)stepMode, stepValue, precision, (ProbabilityModelPolicy)modelPolicy);
+    }
+}

@@ -1,0 +1,78 @@
+using LatentAudio.Dsp;
+
+namespace LatentAudio.Metrics;
+
+/// <summary>
+/// Mel-cepstral distortion, frame-aligned (no DTW), on MFCC-style mel cepstra with the parameters the
+/// stefantaubert/mel-cepstral-distance README lists as its defaults: 32 ms periodic-Hann frames, 8 ms hop
+/// (512/128 at 16 kHz), centred with reflect padding, 20 Slaney mel bands 0..sr/2 on the power spectrum,
+/// c = orthonormal DCT-II of 0.5 ln(max(mel power, 1e-10)) (the log-amplitude cepstrum), coefficients c0..c15.
+/// Frame distance (10/ln 10) sqrt(2 sum_d (c_d - c'_d)^2) (Kubichek 1993, in dB), averaged over all frames;
+/// with c0 (s = 0, level-dependent) or without it (s = 1).
+/// </summary>
+public static class MelCepstralDistortion
+{
+    public const int Bands = 20, Coefficients = 16;
+    private const double PowerFloor = 1e-10;
+    private static readonly double Alpha = 10.0 / Math.Log(10.0) * Math.Sqrt(2.0);
+
+    public static double Compute(MetricPair pair, bool includeC0)
+    {
+        var cr = pair.Cached("mcep:ref", () => Cepstra(pair, reference: true));
+        var cd = pair.Cached("mcep:deg", () => Cepstra(pair, reference: false));
+        int frames = cr.Length / Coefficients, s = includeC0 ? 0 : 1;
+        double sum = 0;
+        for (int t = 0; t < frames; t++)
+        {
+            double acc = 0;
+            for (int d = s; d < Coefficients; d++)
+            {
+                double e = cr[t * Coefficients + d] - cd[t * Coefficients + d];
+                acc += e * e;
+            }
+            sum += Alpha * Math.Sqrt(acc);
+        }
+        return sum / frames;
+    }
+
+    public static StftConfig Config(int sampleRate)
+    {
+        int win = (int)Math.Round(0.032 * sampleRate), hop = (int)Math.Round(0.008 * sampleRate);
+        return new StftConfig(win, hop, win);
+    }
+
+    private static double[] Cepstra(MetricPair pair, bool reference)
+    {
+        var config = Config(pair.SampleRate);
+        var mag = reference ? pair.ReferenceMagnitude(config) : pair.DegradedMagnitude(config);
+        var bank = pair.Cached("mcep:bank", () => new SparseMel(pair.SampleRate, config.NFft, Bands));
+        var mel = bank.Apply(mag, squareInput: true);
+        var dct = pair.Cached("mcep:dct", DctMatrix);
+        var result = new double[mel.Frames * Coefficients];
+        var logMel = new double[Bands];
+        for (int t = 0; t < mel.Frames; t++)
+        {
+            var f = mel.Frame(t);
+            for (int m = 0; m < Bands; m++) logMel[m] = 0.5 * Math.Log(Math.Max(f[m], PowerFloor));
+            for (int d = 0; d < Coefficients; d++)
+            {
+                double acc = 0;
+                for (int m = 0; m < Bands; m++) acc += dct[d * Bands + m] * logMel[m];
+                result[t * Coefficients + d] = acc;
+            }
+        }
+        return result;
+    }
+
+    // Orthonormal DCT-II (scipy.fft.dct(type=2, norm="ortho")), rows = coefficients.
+    private static double[] DctMatrix()
+    {
+        var m = new double[Coefficients * Bands];
+        for (int d = 0; d < Coefficients; d++)
+        {
+            double scale = d == 0 ? Math.Sqrt(1.0 / Bands) : Math.Sqrt(2.0 / Bands);
+            for (int n = 0; n < Bands; n++) m[d * Bands + n] = scale * Math.Cos(Math.PI * d * (2 * n + 1) / (2.0 * Bands));
+        }
+        return m;
+    }
+}

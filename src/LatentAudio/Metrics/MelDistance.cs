@@ -1,0 +1,54 @@
+using LatentAudio.Dsp;
+
+namespace LatentAudio.Metrics;
+
+/// <summary>
+/// Settings of descript-audio-codec's MelSpectrogramLoss (`dac/nn/loss.py`, copied from descript-audiotools).
+/// Per scale: window w, hop w/4, n_fft w, periodic Hann, torch.stft centred with reflect padding, mel bank
+/// librosa.filters.mel(sr, w, n_mels, 0, sr/2) on the magnitude.
+/// </summary>
+public sealed record MelDistanceSettings(int[] Windows, int[] Mels, double Pow, double ClampEps, double MagWeight, double LogWeight)
+{
+    /// <summary>descript-audio-codec `conf/base.yml` L63-69: 7 scales, pow 1, clamp 1e-5, mag_weight 0.</summary>
+    public static MelDistanceSettings DacBase { get; } =
+        new([32, 64, 128, 256, 512, 1024, 2048], [5, 10, 20, 40, 80, 160, 320], 1.0, 1e-5, 0.0, 1.0);
+
+    /// <summary>MelSpectrogramLoss class defaults (`loss.py` L259-272): windows 2048/512, n_mels 150/80, pow 2,
+    /// clamp 1e-5, mag_weight 1 (the linear-magnitude L1 term), log_weight 1.</summary>
+    public static MelDistanceSettings AudiotoolsDefaults { get; } =
+        new([2048, 512], [150, 80], 2.0, 1e-5, 1.0, 1.0);
+
+    public string Describe() =>
+        $"windows {string.Join("/", Windows)} (hop w/4), n_mels {string.Join("/", Mels)}, log10(clamp(mel, {ClampEps:0e0})^{Pow}), " +
+        $"L1 log weight {LogWeight}, linear-magnitude L1 weight {MagWeight}, scales summed";
+}
+
+/// <summary>Multi-scale mel distance (the sum over scales of the DAC MelSpectrogramLoss terms).</summary>
+public static class MelDistance
+{
+    public static double Compute(MetricPair pair, MelDistanceSettings settings)
+    {
+        double total = 0;
+        for (int s = 0; s < settings.Windows.Length; s++)
+        {
+            int w = settings.Windows[s], nMels = settings.Mels[s];
+            var config = new StftConfig(w, w / 4, w);
+            var bank = pair.Cached($"melbank:{pair.SampleRate}:{w}:{nMels}", () => new SparseMel(pair.SampleRate, w, nMels));
+            var mx = pair.Cached($"mel:ref:{w}:{nMels}", () => bank.Apply(pair.ReferenceMagnitude(config)));
+            var my = pair.Cached($"mel:deg:{w}:{nMels}", () => bank.Apply(pair.DegradedMagnitude(config)));
+            // x = estimate, y = reference in DAC; L1 is symmetric so the order does not matter.
+            double logL1 = 0, linL1 = 0;
+            var a = mx.Data; var b = my.Data;
+            for (int i = 0; i < a.Length; i++)
+            {
+                // log10(clamp(m)^pow) = pow * log10(clamp(m))
+                double la = settings.Pow * Math.Log10(Math.Max(a[i], settings.ClampEps));
+                double lb = settings.Pow * Math.Log10(Math.Max(b[i], settings.ClampEps));
+                logL1 += Math.Abs(la - lb);
+                linL1 += Math.Abs(a[i] - b[i]);
+            }
+            total += settings.LogWeight * logL1 / a.Length + settings.MagWeight * linL1 / a.Length;
+        }
+        return total;
+    }
+}

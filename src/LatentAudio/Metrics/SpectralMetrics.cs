@@ -1,0 +1,85 @@
+using LatentAudio.Dsp;
+
+namespace LatentAudio.Metrics;
+
+/// <summary>Phase-blind measures on magnitude spectrograms (definitions in <see cref="MetricCatalog"/>).</summary>
+public static class SpectralMetrics
+{
+    /// <summary>The "linear spectrogram" setting of spectral_corr and spectral_convergence: n_fft 1024, hop 160,
+    /// periodic Hann 1024, centred with reflect padding (AudioLDM2's STFT at 16 kHz).</summary>
+    public static readonly StftConfig Linear = new(1024, 160, 1024);
+
+    public static double SpectralCorrelation(MetricPair pair) =>
+        Waveform.Pearson(pair.ReferenceMagnitude(Linear).Data, pair.DegradedMagnitude(Linear).Data);
+
+    /// <summary>||S_ref - S_deg||_F / ||S_ref||_F on the linear spectrogram (Arik et al. 2019's spectral
+    /// convergence, the auraloss SC term, target = reference).</summary>
+    public static double SpectralConvergence(MetricPair pair)
+    {
+        var r = pair.ReferenceMagnitude(Linear).Data;
+        var d = pair.DegradedMagnitude(Linear).Data;
+        return SpectralConvergence(r, d);
+    }
+
+    public static double SpectralConvergence(ReadOnlySpan<double> target, ReadOnlySpan<double> input)
+    {
+        double num = 0, den = 0;
+        for (int i = 0; i < target.Length; i++)
+        {
+            double e = target[i] - input[i];
+            num += e * e; den += target[i] * target[i];
+        }
+        if (den == 0) throw new MetricUnavailableException("reference spectrogram is all zero");
+        return Math.Sqrt(num) / Math.Sqrt(den);
+    }
+
+    /// <summary>Pearson correlation of the model-domain log-mels of the pair at 16 kHz.</summary>
+    public static double LogMelCorrelation(MetricPair pair)
+    {
+        var p16 = pair.AtRate(ModelLogMel.SampleRate);
+        var r = p16.Cached("logmel:ref", () => ModelLogMel.Compute(p16, reference: true));
+        var d = p16.Cached("logmel:deg", () => ModelLogMel.Compute(p16, reference: false));
+        return Waveform.Pearson(r.Data, d.Data);
+    }
+
+    /// <summary>
+    /// Log-spectral distance as audioldm_eval / ssr_eval compute it (haoheliu/ssr_eval `metrics.py`): each signal
+    /// mean-removed and divided by its peak, S = |STFT| with n_fft = int(2048 / (44100 / sr)) (743 at 16 kHz),
+    /// hop sr/100, periodic Hann, centred with zero padding (librosa >= 0.9), then
+    /// mean_t sqrt(mean_f (log10(S_ref^2 / (S_deg + 1e-12)^2 + 1e-12))^2). audioldm_eval's fixed 1120-sample
+    /// HiFi-GAN offset is not applied (align with --align instead).
+    /// </summary>
+    public static double LogSpectralDistance(MetricPair pair)
+    {
+        int sr = pair.SampleRate;
+        int nFft = (int)(2048 / (44100.0 / sr)), hop = sr / 100;
+        var config = new StftConfig(nFft, hop, nFft, Center: true, Pad: PadMode.Constant);
+        var (r, d) = pair.Cached("lsd:" + config, () => MetricPair.MagnitudePair(PeakNormalised(pair.Reference), PeakNormalised(pair.Degraded), config));
+        const double Eps = 1e-12;
+        double sum = 0;
+        for (int t = 0; t < r.Frames; t++)
+        {
+            var fr = r.Frame(t);
+            var fd = d.Frame(t);
+            double acc = 0;
+            for (int k = 0; k < fr.Length; k++)
+            {
+                double e = fd[k] + Eps;
+                double v = Math.Log10(fr[k] * fr[k] / (e * e) + Eps);
+                acc += v * v;
+            }
+            sum += Math.Sqrt(acc / fr.Length);
+        }
+        return sum / r.Frames;
+    }
+
+    private static float[] PeakNormalised(float[] x)
+    {
+        double mean = Waveform.Mean(x), peak = 0;
+        foreach (var v in x) peak = Math.Max(peak, Math.Abs(v - mean));
+        if (peak == 0) throw new MetricUnavailableException("a signal is constant (no peak to normalise by)");
+        var y = new float[x.Length];
+        for (int i = 0; i < x.Length; i++) y[i] = (float)((x[i] - mean) / peak);
+        return y;
+    }
+}

@@ -1,0 +1,85 @@
+using LatentAudio.Models.Config;
+using LatentAudio.Models.Safetensors;
+using LatentAudio.Models.Vae;
+using LatentAudio.Models.Vocoder;
+
+namespace LatentAudio.Models.Bench;
+
+/// <summary>
+/// The real cvssp/audioldm2 architecture (its vae/ and vocoder/ config.json, verbatim content) with random
+/// weights: speed does not depend on the values, and the real weights need the network.
+/// </summary>
+public static class FullSizeModel
+{
+    /// <summary>huggingface.co/cvssp/audioldm2 vae/config.json (commit efd334c).</summary>
+    public const string VaeConfigJson = """
+        {
+          "_class_name": "AutoencoderKL",
+          "_diffusers_version": "0.20.0.dev0",
+          "act_fn": "silu",
+          "block_out_channels": [128, 256, 512],
+          "down_block_types": ["DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D"],
+          "force_upcast": true,
+          "in_channels": 1,
+          "latent_channels": 8,
+          "layers_per_block": 2,
+          "norm_num_groups": 32,
+          "out_channels": 1,
+          "sample_size": 1024,
+          "scaling_factor": 0.4110932946205139,
+          "up_block_types": ["UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D"]
+        }
+        """;
+
+    /// <summary>cvssp/audioldm2@c8e7e189 vocoder/config.json.</summary>
+    public const string VocoderConfigJson = """
+        {
+          "architectures": ["SpeechT5HifiGan"],
+          "initializer_range": 0.01,
+          "leaky_relu_slope": 0.1,
+          "model_in_dim": 64,
+          "model_type": "hifigan",
+          "normalize_before": false,
+          "resblock_dilation_sizes": [[1, 3, 5], [1, 3, 5], [1, 3, 5]],
+          "resblock_kernel_sizes": [3, 7, 11],
+          "sampling_rate": 16000,
+          "torch_dtype": "float32",
+          "transformers_version": "4.32.0.dev0",
+          "upsample_initial_channel": 1024,
+          "upsample_kernel_sizes": [16, 16, 8, 4, 4],
+          "upsample_rates": [5, 4, 2, 2, 2]
+        }
+        """;
+
+    /// <summary>Writes vae/ and vocoder/ (config.json + random float32 safetensors, about 443 MB) under <paramref name="root"/>.</summary>
+    public static void WriteRandom(string root, int seed = 0)
+    {
+        var rng = new Random(seed);
+        var vaeDir = Path.Combine(root, "vae");
+        var vocDir = Path.Combine(root, "vocoder");
+        Directory.CreateDirectory(vaeDir);
+        Directory.CreateDirectory(vocDir);
+        File.WriteAllText(Path.Combine(vaeDir, "config.json"), VaeConfigJson);
+        File.WriteAllText(Path.Combine(vocDir, "config.json"), VocoderConfigJson);
+        var vae = VaeConfig.Load(Path.Combine(vaeDir, "config.json"));
+        var voc = VocoderConfig.Load(Path.Combine(vocDir, "config.json"));
+        SafetensorsWriter.Write(Path.Combine(vaeDir, AutoencoderKl.WeightsFile), ExpectedTensors.ForVae(vae).Select(t => Random(t, rng)));
+        SafetensorsWriter.Write(Path.Combine(vocDir, HifiGanVocoder.WeightsFile), ExpectedTensors.ForVocoder(voc).Select(t => Random(t, rng)));
+    }
+
+    /// <summary>PyTorch-like initialisation: weights U(-1, 1)/sqrt(fan_in), norm scales 1, biases 0, vocoder scale 1.</summary>
+    private static (string, int[], float[]) Random(TensorSpec t, Random rng)
+    {
+        long n = t.Shape.Aggregate(1L, (a, b) => a * b);
+        var values = new float[n];
+        bool isNormScale = t.Shape.Length == 1 && (t.Name.Contains("norm") || t.Name == "scale");
+        if (isNormScale) Array.Fill(values, 1f);
+        else if (t.Shape.Length > 1)
+        {
+            long fanIn = n / t.Shape[0];
+            float bound = (float)(1.0 / Math.Sqrt(fanIn));
+            for (long i = 0; i < n; i++) values[i] = (float)(rng.NextDouble() * 2 - 1) * bound;
+        }
+        return (t.Name, t.Shape, values);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using LatentAudio.Models.Onnx;
+using LatentAudio.Models.Vae;
+using LatentAudio.Models.Vocoder;
+using LatentAudio.Tensors;
+
+namespace LatentAudio.Models.Bench;
+
+/// <summary>Timing of one stage: every run's seconds, their median and minimum, and the FLOPs of one run.</summary>
+public sealed record StageTiming(string Name, double[] Seconds, double Flops, double ReferenceSeconds)
+{
+    public double Median
+    {
+        get
+        {
+            var s = Seconds.Order().ToArray();
+            return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+        }
+    }
+
+    public double Min => Seconds.Min();
+    public double RealTimeFactor(double audioSeconds) => Median / audioSeconds;
+    public double GflopsPerSecond => Flops / Median / 1e9;
+    /// <summary>Reference seconds / ours, both as the minimum of the timed runs (the reference's protocol).</summary>
+    public double SpeedupVsReference => ReferenceSeconds / Min;
+}
+
+public sealed record ModelBenchmarkResult(string Model, int Frames, double AudioSeconds, int Threads, StageTiming Encode, StageTiming Decode, StageTiming Vocoder,
+    double LoadSeconds, long PeakWorkingSetBytes)
+{
+    public double TotalMedian => Encode.Median + Decode.Median + Vocoder.Median;
+    public double TotalMin => Encode.Min + Decode.Min + Vocoder.Min;
+    public double TotalReference => Encode.ReferenceSeconds + Decode.ReferenceSeconds + Vocoder.ReferenceSeconds;
+}
+
+/// <summary>Times encode, decode and vocode on a 10.24 s (1024-frame) log-mel: 1 warm-up, then <c>runs</c> timed calls each.</summary>
+public static class ModelBenchmark
+{
+    public const int Frames = 1024;
+
+    public static ModelBenchmarkResult Run(ModelLocation model, SessionSettings settings, int runs, Action<string>? progress = null)
+    {
+        var load = Stopwatch.StartNew();
+        using var vae = AutoencoderKl.Load(model, settings, trackFrames: Frames);
+        using var vocoder = HifiGanVocoder.Load(model, settings, trackFrames: Frames);
+        load.Stop();
+        progress?.Invoke($"loaded in {load.Elapsed.TotalSeconds:0.0} s");
+        int mels = vocoder.Config.ModelInDim;
+        var rng = new Random(1);
+        // A log-mel-like input (natural-log magnitudes around -5); the values do not change the speed.
+        var mel = new Tensor(Enumerable.Range(0, Frames * mels).Select(_ => (float)(-5 + 2 * (rng.NextDouble() * 2 - 1))).ToArray(), 1, vae.Config.InChannels, Frames, mels);
+        Tensor mean = null!, decoded = null!;
+        var encode = Time("encode", runs, () => mean = vae.Encode(mel).Mean, progress);
+        var decode = Time("decode", runs, () => decoded = vae.Decode(mean), progress);
+        var vocMel = decoded.Reshape(1, decoded.Shape[2], decoded.Shape[3]);
+        var vocode = Time("vocoder", runs, () => vocoder.Vocode(vocMel), progress);
+        double audioSeconds = (double)Frames * vocoder.Config.HopLength / vocoder.SampleRate;
+        return new ModelBenchmarkResult(model.Id, Frames, audioSeconds, settings.IntraOpThreads,
+            new StageTiming("encode", encode, vae.EncoderFlops, PythonReferenceTiming.EncodeSeconds),
+            new StageTiming("decode", decode, vae.DecoderFlops, PythonReferenceTiming.DecodeSeconds),
+            new StageTiming("vocoder", vocode, vocoder.Flops, PythonReferenceTiming.VocoderSeconds),
+            load.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64);
+    }
+
+    private static double[] Time(string name, int runs, Action run, Action<string>? progress)
+    {
+        run();
+        var seconds = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            run();
+            seconds[i] = sw.Elapsed.TotalSeconds;
+        }
+        progress?.Invoke($"{name}: {string.Join(" ", seconds.Select(s => s.ToString("0.000")))} s");
+        return seconds;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using LatentAudio.Models.Config;
+using LatentAudio.Models.Onnx;
+using LatentAudio.Models.Vocoder;
+
+namespace LatentAudio.Tests.Models;
+
+public sealed class BenchModelsTests
+{
+    [Fact]
+    public void BenchOnTheTinyModelReportsEveryStage()
+    {
+        using var m = new TinyModelFolder();
+        var r = Cli.Run("bench-models", "--model", m.Path, "--runs", "1", "--threads", "1", "--json");
+        Assert.True(r.Code == 0, r.Err);
+        var j = JsonDocument.Parse(r.Out).RootElement;
+        foreach (var stage in new[] { "encode", "decode", "vocoder" })
+        {
+            Assert.True(j.GetProperty($"{stage}_s").GetDouble() > 0);
+            Assert.True(j.GetProperty($"{stage}_flops").GetDouble() > 0);
+            Assert.True(j.GetProperty($"{stage}_speedup_vs_python").GetDouble() > 0);
+        }
+        Assert.True(j.GetProperty("peak_working_set_bytes").GetInt64() > 0);
+    }
+
+    [Fact]
+    public void VocoderFlopsMatchAHandCount()
+    {
+        // Tiny vocoder, T frames: conv_pre 2*64*64*7*T, then per stage ConvTranspose 2*Lin*Cin*Cout*k and
+        // 3 resblocks x 3 dilations x 2 convs of 2*L*C*C*k, conv_post 2*L*C*7.
+        var c = VocoderConfig.Load(TestPaths.Fixtures("models", "vocoder", "normalize_false", "model", "config.json"));
+        int t = 10;
+        var (_, graph) = HifiGanVocoder.BuildGraph(TestPaths.Fixtures("models", "vocoder", "normalize_false", "model"), t);
+        double expected = 2.0 * 64 * 64 * 7 * t;
+        long length = t, ch = c.UpsampleInitialChannel;
+        for (int i = 0; i < c.UpsampleRates.Length; i++)
+        {
+            int k = c.UpsampleKernelSizes[i], u = c.UpsampleRates[i];
+            expected += 2.0 * length * ch * (ch / 2) * k;
+            length = (length - 1) * u - 2 * ((k - u) / 2) + k;
+            ch /= 2;
+            foreach (var rk in c.ResblockKernelSizes) expected += 3 * 2 * (2.0 * length * ch * ch * rk);
+        }
+        expected += 2.0 * length * ch * 7;
+        Assert.Equal(160 * t + 32, length);
+        Assert.Equal(expected, graph.Flops);
+    }
+}
