@@ -14,9 +14,10 @@ public sealed class ReconstructCommand : ICommand
         latentaudio reconstruct INPUT... [--model audioldm2] [--offset S] [--seconds S] [-o DIR]
             [--decoder vocoder|griffinlim|all] [--sample --seed N] [--channels each|first|mix]
             [--output-rate model|input] [--gain restore|model] [--format wav16|wav32f]
-            [--overlap S] [--iterations N] [--json] [--force] [--resume]
+            [--overlap S] [--iterations N] [--metrics KEY,...] [--json] [--force] [--resume]
           INPUT      files or folders (searched recursively for .wav .flac .mp3 .ogg)
           -o DIR     output folder (default <input-stem>_reconstruct/; with several inputs, DIR/<stem>/)
+          --metrics  compute only these metrics (see latentaudio metrics --list); default all
           --resume   skip inputs whose folder already holds a complete metrics.json
         """;
 
@@ -54,6 +55,7 @@ public sealed class ReconstructCommand : ICommand
             OverlapSeconds = args.Double("--overlap") ?? 1.28,
             GriffinLimIterations = args.Int("--iterations") ?? 32,
         };
+        var only = args.Option("--metrics")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         bool json = args.Flag("--json"), force = args.Flag("--force"), resume = args.Flag("--resume");
         var inputs = InputExpander.Expand(args.Positionals(min: 1));
         if (settings.OverlapSeconds < 0 || settings.OverlapSeconds >= settings.WindowSeconds)
@@ -62,7 +64,7 @@ public sealed class ReconstructCommand : ICommand
 
         var parts = settings.UsesVocoder ? Models.ModelParts.All : Models.ModelParts.Vae;
         using var loaded = LoadedModel.Load(model, parts);
-        var metrics = ReconstructionMetrics.Default;
+        var metrics = ReconstructionMetrics.Create(only);
         var reconstructor = new Reconstructor(loaded.Vae, loaded.Vocoder, loaded.MelConfig, loaded.Description, settings, metrics);
 
         var results = new JsonArray();
