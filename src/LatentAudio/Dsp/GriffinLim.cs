@@ -136,7 +136,8 @@ public sealed class GriffinLim
             for (int j = 0; j <= i; j++)
             {
                 double s = 0;
-                for (int k = 0; k < n; k++) s += (double)a[i][k] * a[j][k];
+                var ai = a[i]; var aj = a[j];
+                for (int k = 0; k < n; k++) if (ai[k] != 0 && aj[k] != 0) s += (double)ai[k] * aj[k];
                 g[i, j] = g[j, i] = s;
                 if (i == j) trace += s;
             }
@@ -155,14 +156,15 @@ public sealed class GriffinLim
                 g[i, j] = s / g[j, j];
             }
         }
-        // Column k of the result's transpose: solve (L L^T) y = A[:, k]; result[k] = y.
-        var result = new double[n][];
+        // G^-1 column by column (G symmetric, so columns are rows), then pinv[k] = sum_i A[i][k] G^-1[i]: each FFT bin
+        // lies in at most a few mel bands, so this last step is cheap.
+        var ginv = new double[m][];
         var y = new double[m];
-        for (int k = 0; k < n; k++)
+        for (int c = 0; c < m; c++)
         {
             for (int i = 0; i < m; i++)
             {
-                double s = a[i][k];
+                double s = i == c ? 1 : 0;
                 for (int j = 0; j < i; j++) s -= g[i, j] * y[j];
                 y[i] = s / g[i, i];
             }
@@ -172,7 +174,15 @@ public sealed class GriffinLim
                 for (int j = i + 1; j < m; j++) s -= g[j, i] * y[j];
                 y[i] = s / g[i, i];
             }
-            result[k] = (double[])y.Clone();
+            ginv[c] = (double[])y.Clone();
+        }
+        var result = new double[n][];
+        for (int k = 0; k < n; k++)
+        {
+            var row = new double[m];
+            for (int i = 0; i < m; i++)
+                if (a[i][k] != 0) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<double>(ginv[i], a[i][k], row, row);
+            result[k] = row;
         }
         return result;
     }

@@ -12,11 +12,11 @@ public class GriffinLimTests(ITestOutputHelper output)
     [Fact]
     public void MoreIterationsLowerTheSpectralConvergence()
     {
-        var x = Speech(24000); // 1.5 s of speech
+        var x = Speech(16000); // 1 s of speech
         var config = MelConfig.AudioLdm16k;
         var target = new Stft(config.Stft).Magnitude(x);
         double previous = double.PositiveInfinity;
-        foreach (var iterations in new[] { 0, 4, 16, 32 })
+        foreach (var iterations in new[] { 0, 4, 32 })
         {
             var gl = new GriffinLim(config, iterations);
             var y = gl.FromMagnitude(target, x.Length);
@@ -31,7 +31,7 @@ public class GriffinLimTests(ITestOutputHelper output)
     [Fact]
     public void FromLogMelGivesAWaveformWithTheSameLogMel()
     {
-        var x = Speech(16000);
+        var x = Speech(8000);
         var config = MelConfig.AudioLdm16k;
         var logMel = new LogMelSpectrogram(config).Compute(x);
         var y = new GriffinLim(config).FromLogMel(logMel, x.Length);
