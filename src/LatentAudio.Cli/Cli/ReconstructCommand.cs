@@ -62,7 +62,7 @@ public sealed class ReconstructCommand : ICommand
             throw new UsageException($"--overlap must be in [0, {settings.WindowSeconds}) seconds");
         if (settings.GriffinLimIterations < 1) throw new UsageException("--iterations must be at least 1");
 
-        var parts = settings.UsesVocoder ? Models.ModelParts.All : Models.ModelParts.Vae;
+        var parts = settings.UsesVocoder ? LatentAudio.Models.ModelParts.All : LatentAudio.Models.ModelParts.Vae;
         using var loaded = LoadedModel.Load(model, parts);
         var metrics = ReconstructionMetrics.Create(only);
         var reconstructor = new Reconstructor(loaded.Vae, loaded.Vocoder, loaded.MelConfig, loaded.Description, settings, metrics);

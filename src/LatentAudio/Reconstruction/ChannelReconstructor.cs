@@ -65,8 +65,8 @@ public sealed class ChannelReconstructor
         foreach (var w in plan.Windows())
         {
             windows++;
-            var segment = normalized.AsSpan((int)w.Start, w.Length);
-            var mel = _timer.Time("mel", () => ModelMel(segment));
+            var (start, length) = ((int)w.Start, w.Length);
+            var mel = _timer.Time("mel", () => ModelMel(normalized.AsSpan(start, length)));
             var decoded = _timer.Time("vae_encode+decode", () => RunVae(mel, rng));
             melError.Add(mel.Data, decoded.Data);
 
