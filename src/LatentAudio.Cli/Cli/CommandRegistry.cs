@@ -5,6 +5,7 @@ public static class CommandRegistry
 {
     public static IReadOnlyList<ICommand> All { get; } =
     [
+        new ReconstructCommand(),
         new InfoCommand(),
         new MelCommand(),
         new DownloadModelCommand(),

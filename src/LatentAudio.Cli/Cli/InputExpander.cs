@@ -1,0 +1,37 @@
+using LatentAudio.Audio;
+
+namespace LatentAudio.Cli;
+
+/// <summary>Turns INPUT arguments (files or folders, searched recursively by audio extension) into files.</summary>
+public static class InputExpander
+{
+    public sealed record Input(string Path, string Stem);
+
+    public static IReadOnlyList<Input> Expand(IEnumerable<string> arguments)
+    {
+        var result = new List<Input>();
+        foreach (var arg in arguments)
+        {
+            if (Directory.Exists(arg))
+            {
+                var files = Directory.EnumerateFiles(arg, "*", SearchOption.AllDirectories)
+                    .Where(f => AudioFile.KnownExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Where(f => !Path.GetFileName(f).StartsWith('.'))
+                    .Order(StringComparer.Ordinal).ToList();
+                if (files.Count == 0) throw InvalidInputException.ForFile(arg, $"folder holds no audio files ({string.Join(", ", AudioFile.KnownExtensions)})");
+                foreach (var f in files)
+                {
+                    // Files in sub-folders keep their relative path in the name, so equal stems do not collide.
+                    var rel = Path.GetRelativePath(arg, f);
+                    var stem = Path.Combine(Path.GetDirectoryName(rel) ?? "", Path.GetFileNameWithoutExtension(rel)).Replace(Path.DirectorySeparatorChar, '_');
+                    result.Add(new Input(f, stem));
+                }
+            }
+            else if (File.Exists(arg)) result.Add(new Input(arg, Path.GetFileNameWithoutExtension(arg)));
+            else throw InvalidInputException.ForFile(arg, "no such file or folder");
+        }
+        var dup = result.GroupBy(i => i.Stem).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null) throw new InvalidInputException($"two inputs would share the output name '{dup.Key}': {string.Join(", ", dup.Select(d => d.Path))}");
+        return result;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using LatentAudio.Audio;
+using LatentAudio.Reconstruction;
+using LatentAudio.Reports;
+
+namespace LatentAudio.Cli;
+
+/// <summary><c>latentaudio reconstruct</c>: the full chain on any real input, each stage's loss measured, a report.</summary>
+public sealed class ReconstructCommand : ICommand
+{
+    public string Name => "reconstruct";
+    public string Summary => "audio -> log-mel -> VAE -> HiFi-GAN (and Griffin-Lim), with metrics and a report";
+    public string Usage => """
+        latentaudio reconstruct INPUT... [--model audioldm2] [--offset S] [--seconds S] [-o DIR]
+            [--decoder vocoder|griffinlim|all] [--sample --seed N] [--channels each|first|mix]
+            [--output-rate model|input] [--gain restore|model] [--format wav16|wav32f]
+            [--overlap S] [--iterations N] [--metrics KEY,...] [--json] [--force] [--resume]
+          INPUT      files or folders (searched recursively for .wav .flac .mp3 .ogg)
+          -o DIR     output folder (default <input-stem>_reconstruct/; with several inputs, DIR/<stem>/)
+          --metrics  compute only these metrics (see latentaudio metrics --list); default all
+          --resume   skip inputs whose folder already holds a complete metrics.json
+        """;
+
+    public int Run(CommandArgs args, CliContext context)
+    {
+        string model = args.Option("--model", "-m") ?? "audioldm2";
+        string? outDir = args.Option("-o", "--output");
+        var settings = new ReconstructSettings
+        {
+            Decoder = args.Option("--decoder") switch
+            {
+                null or "vocoder" => DecoderChoice.Vocoder,
+                "griffinlim" => DecoderChoice.GriffinLim,
+                "all" => DecoderChoice.All,
+                var d => throw new UsageException($"--decoder must be vocoder, griffinlim or all (got '{d}')"),
+            },
+            Channels = args.Option("--channels") is { } ch ? ChannelModeParser.Parse(ch) : ChannelMode.Each,
+            OutputRate = args.Option("--output-rate") switch
+            {
+                null or "model" => OutputRate.Model,
+                "input" => OutputRate.Input,
+                var o => throw new UsageException($"--output-rate must be model or input (got '{o}')"),
+            },
+            Gain = args.Option("--gain") switch
+            {
+                null or "restore" => GainMode.Restore,
+                "model" => GainMode.Model,
+                var g => throw new UsageException($"--gain must be restore or model (got '{g}')"),
+            },
+            Format = args.Option("--format") is { } f ? WavWriter.ParseFormat(f) : WavSampleFormat.Pcm16,
+            SamplePosterior = args.Flag("--sample"),
+            Seed = args.Int("--seed") ?? 0,
+            OffsetSeconds = args.Double("--offset") ?? 0,
+            Seconds = args.Double("--seconds"),
+            OverlapSeconds = args.Double("--overlap") ?? 1.28,
+            GriffinLimIterations = args.Int("--iterations") ?? 32,
+        };
+        var only = args.Option("--metrics")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        bool json = args.Flag("--json"), force = args.Flag("--force"), resume = args.Flag("--resume");
+        var inputs = InputExpander.Expand(args.Positionals(min: 1));
+        if (settings.OverlapSeconds < 0 || settings.OverlapSeconds >= settings.WindowSeconds)
+            throw new UsageException($"--overlap must be in [0, {settings.WindowSeconds}) seconds");
+        if (settings.GriffinLimIterations < 1) throw new UsageException("--iterations must be at least 1");
+
+        var parts = settings.UsesVocoder ? LatentAudio.Models.ModelParts.All : LatentAudio.Models.ModelParts.Vae;
+        using var loaded = LoadedModel.Load(model, parts);
+        var metrics = ReconstructionMetrics.Create(only);
+        var reconstructor = new Reconstructor(loaded.Vae, loaded.Vocoder, loaded.MelConfig, loaded.Description, settings, metrics);
+
+        var results = new JsonArray();
+        foreach (var input in inputs)
+        {
+            string folder = outDir is null ? $"{input.Stem}_reconstruct"
+                : inputs.Count == 1 ? outDir : Path.Combine(outDir, input.Stem);
+            string metricsPath = Path.Combine(folder, "metrics.json");
+            if (resume && File.Exists(metricsPath))
+            {
+                if (!json) context.Error.WriteLine($"{input.Path}: done already ({metricsPath}), skipped (--resume)");
+                if (json) results.Add(JsonNode.Parse(File.ReadAllText(metricsPath)));
+                continue;
+            }
+            if (!force && !resume && Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+                throw InvalidInputException.ForFile(folder, "output folder is not empty (use --force to overwrite, or --resume)");
+            if (!json) context.Error.WriteLine($"{input.Path} -> {folder}/");
+            var report = reconstructor.Run(input.Path, folder, overwrite: true,
+                progress: json ? null : p => context.Error.WriteLine($"  {p}"));
+            var node = MetricsJson.Build(report);
+            IO.AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), MarkdownReport.Build(report), overwrite: true);
+            IO.AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Build(report), overwrite: true);
+            // metrics.json last: its presence marks a complete folder (what --resume trusts).
+            IO.AtomicFile.WriteAllText(metricsPath, MetricsJson.Serialize(node), overwrite: true);
+            results.Add(node);
+            if (!json) PrintSummary(context, report);
+        }
+        if (json) context.Out.WriteLine(MetricsJson.Serialize(results.Count == 1 ? results[0]!.DeepClone() : results));
+        return CliApp.ExitOk;
+    }
+
+    private static void PrintSummary(CliContext context, ReconstructionReport report)
+    {
+        var table = new ReportTable(report);
+        var keys = new[] { "mel_distance", "lsd", "stoi", "pesq_wb", "visqol_audio", "si_sdr" }.Where(table.Columns.Contains).ToList();
+        if (keys.Count == 0) keys = table.Columns.Take(6).ToList();
+        context.Out.WriteLine($"{report.InputPath}: {report.Windows} window(s), RTF {report.RealTimeFactor:0.00}, VAE mel MAE {report.VaeMelMae:0.000}");
+        context.Out.WriteLine("  " + "output".PadRight(18) + string.Concat(keys.Select(k => k.PadLeft(14))));
+        foreach (var o in report.Outputs)
+            context.Out.WriteLine("  " + o.Name.PadRight(18) + string.Concat(keys.Select(k => (o.Metrics.TryGetValue(k, out var v) ? ReportTable.Format(v) : "").PadLeft(14))));
+    }
+}

@@ -1,0 +1,145 @@
+using LatentAudio.Dsp;
+using LatentAudio.Models;
+using LatentAudio.Tensors;
+
+namespace LatentAudio.Reconstruction;
+
+/// <summary>Log-mel-domain error of the VAE alone: input mel vs decoded mel, natural-log units.</summary>
+public sealed class MelErrorAccumulator
+{
+    private double _sum;
+    private long _count;
+    public double Max { get; private set; }
+    public double Mean => _count == 0 ? 0 : _sum / _count;
+
+    public void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = Math.Abs(a[i] - b[i]);
+            _sum += d;
+            if (d > Max) Max = d;
+        }
+        _count += a.Length;
+    }
+}
+
+/// <summary>What one mono channel became: every output (normalised domain) and the VAE's mel error.</summary>
+public sealed record ChannelResult(IReadOnlyDictionary<string, float[]> Outputs, MelErrorAccumulator VaeMelError, int Windows);
+
+/// <summary>
+/// Runs one normalised mono channel through the chain window by window: log-mel -> VAE -> vocoder and/or
+/// Griffin-Lim, plus the oracle paths without the VAE, crossfading window outputs.
+/// </summary>
+public sealed class ChannelReconstructor
+{
+    private readonly ILatentAutoencoder _vae;
+    private readonly IVocoder? _vocoder;
+    private readonly AudioLdmFrontEnd _frontEnd;
+    private readonly GriffinLim? _griffinLim;
+    private readonly ReconstructSettings _settings;
+    private readonly StageTimer _timer;
+
+    public ChannelReconstructor(ILatentAutoencoder vae, IVocoder? vocoder, AudioLdmFrontEnd frontEnd,
+        ReconstructSettings settings, StageTimer timer)
+    {
+        _vae = vae; _vocoder = vocoder; _frontEnd = frontEnd; _settings = settings; _timer = timer;
+        if (settings.UsesVocoder && vocoder is null) throw new ArgumentException("the vocoder decoder needs a vocoder");
+        if (settings.UsesGriffinLim) _griffinLim = new GriffinLim(frontEnd.Config, settings.GriffinLimIterations, seed: settings.Seed);
+    }
+
+    public ChannelResult Run(float[] normalized)
+    {
+        var cfg = _frontEnd.Config;
+        int window = (int)Math.Round(_settings.WindowSeconds * cfg.SampleRate);
+        int overlap = (int)Math.Round(_settings.OverlapSeconds * cfg.SampleRate);
+        var plan = new WindowPlan(normalized.Length, window, Math.Min(overlap, window - 1));
+        var names = new List<string>();
+        if (_settings.UsesVocoder) names.AddRange([OutputNames.VaeVocoder, OutputNames.OracleVocoder]);
+        if (_settings.UsesGriffinLim) names.AddRange([OutputNames.VaeGriffinLim, OutputNames.OracleGriffinLim]);
+        var faders = names.ToDictionary(n => n, _ => new Crossfader(normalized.Length));
+        var melError = new MelErrorAccumulator();
+        var rng = new Random(_settings.Seed);
+        int windows = 0;
+
+        foreach (var w in plan.Windows())
+        {
+            windows++;
+            var (start, length) = ((int)w.Start, w.Length);
+            var mel = _timer.Time("mel", () => ModelMel(normalized.AsSpan(start, length)));
+            var decoded = _timer.Time("vae_encode+decode", () => RunVae(mel, rng));
+            melError.Add(mel.Data, decoded.Data);
+
+            if (_vocoder is not null && _settings.UsesVocoder)
+            {
+                var both = Stack(decoded, mel);
+                var wave = _timer.Time("vocoder", () => _vocoder.Vocode(both));
+                int perItem = (int)(wave.Length / 2);
+                if (perItem < w.Length) throw new LatentAudioException($"vocoder returned {perItem} samples for a {w.Length}-sample window");
+                faders[OutputNames.VaeVocoder].Add(w, wave.Data.AsSpan(0, w.Length));
+                faders[OutputNames.OracleVocoder].Add(w, wave.Data.AsSpan(perItem, w.Length));
+            }
+            if (_griffinLim is not null)
+            {
+                faders[OutputNames.VaeGriffinLim].Add(w, _timer.Time("griffinlim", () => _griffinLim.FromLogMel(decoded, w.Length)));
+                faders[OutputNames.OracleGriffinLim].Add(w, _timer.Time("griffinlim", () => _griffinLim.FromLogMel(mel, w.Length)));
+            }
+        }
+        return new ChannelResult(faders.ToDictionary(kv => kv.Key, kv => kv.Value.Output), melError, windows);
+    }
+
+    /// <summary>
+    /// The model-domain log-mel of one window, T frames with T a multiple of the VAE's factor and the vocoder's
+    /// output (hop*T + a few samples) covering the window. The waveform is zero-padded when more frames are needed,
+    /// never the log-mel (0 is loud in this domain); a 10.24 s window gives exactly the reference's 1024 frames.
+    /// </summary>
+    internal Tensor ModelMel(ReadOnlySpan<float> segment)
+    {
+        var cfg = _frontEnd.Config;
+        int multiple = cfg.FrameMultiple;
+        int frames = (int)Math.Ceiling(Math.Max(1.0, segment.Length) / cfg.Hop);
+        frames = (frames + multiple - 1) / multiple * multiple;
+        // Reflect padding needs more than NFft/2 samples.
+        while ((long)(frames - 1) * cfg.Hop <= cfg.NFft / 2) frames += multiple;
+        int available = segment.Length / cfg.Hop + 1;
+        ReadOnlySpan<float> input = segment;
+        if (available < frames)
+        {
+            var padded = new float[(frames - 1) * cfg.Hop];
+            segment.CopyTo(padded);
+            input = padded;
+        }
+        var mel = _frontEnd.LogMel(input);
+        int nMels = mel.Shape[1];
+        return mel.Shape[0] == frames ? mel : new Tensor(mel.Data.AsSpan(0, frames * nMels).ToArray(), frames, nMels);
+    }
+
+    private Tensor RunVae(Tensor mel, Random rng)
+    {
+        int frames = mel.Shape[0], nMels = mel.Shape[1];
+        var (mean, logVar) = _vae.Encode(mel.Reshape(1, 1, frames, nMels));
+        var z = mean;
+        if (_settings.SamplePosterior)
+        {
+            var data = new float[mean.Length];
+            for (int i = 0; i < data.Length; i++) data[i] = (float)(mean.Data[i] + Math.Exp(0.5 * logVar.Data[i]) * Gaussian(rng));
+            z = new Tensor(data, mean.Shape);
+        }
+        var decoded = _vae.Decode(z);
+        return decoded.Reshape(decoded.Shape[^2], decoded.Shape[^1]);
+    }
+
+    private static Tensor Stack(Tensor a, Tensor b)
+    {
+        var data = new float[a.Length + b.Length];
+        a.Data.CopyTo(data, 0);
+        b.Data.CopyTo(data, a.Length);
+        return new Tensor(data, 2, a.Shape[0], a.Shape[1]);
+    }
+
+    private static double Gaussian(Random rng)
+    {
+        double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+}

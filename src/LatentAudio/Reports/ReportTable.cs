@@ -1,0 +1,32 @@
+using System.Globalization;
+using LatentAudio.Reconstruction;
+
+namespace LatentAudio.Reports;
+
+/// <summary>The metrics table shared by the Markdown and HTML reports: one row per output, one column per metric.</summary>
+public sealed class ReportTable
+{
+    public ReportTable(ReconstructionReport report)
+    {
+        Columns = report.Outputs.SelectMany(o => o.Metrics.Keys).Distinct().ToList();
+        Rows = report.Outputs.Select(o => (o.Name, Columns.Select(c => o.Metrics.TryGetValue(c, out var v) ? Format(v) : "").ToList())).ToList();
+    }
+
+    public IReadOnlyList<string> Columns { get; }
+    public IReadOnlyList<(string Output, List<string> Cells)> Rows { get; }
+
+    public static string Format(double v) =>
+        !double.IsFinite(v) ? "n/a"
+        : Math.Abs(v) >= 100 ? v.ToString("0.0", CultureInfo.InvariantCulture)
+        : v.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    /// <summary>The stage-attribution sentences: which step lost what.</summary>
+    public static IEnumerable<string> Attribution(ReconstructionReport r)
+    {
+        yield return $"input -> {OutputNames.OracleVocoder}: the front-end + vocoder loss (no VAE).";
+        yield return $"{OutputNames.OracleVocoder} -> {OutputNames.VaeVocoder}: what the VAE adds.";
+        yield return $"{OutputNames.OracleGriffinLim} / {OutputNames.VaeGriffinLim}: what replacing the vocoder with Griffin-Lim costs.";
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"VAE alone, in the model's natural-log mel domain (input mel vs decoded mel): MAE {r.VaeMelMae:0.0000}, max {r.VaeMelMax:0.0000}.");
+    }
+}
