@@ -13,7 +13,6 @@ public class VisqolConformanceTests(ITestOutputHelper output)
     private const double MosTolerance = 1e-4;
 
     // Contrabassoon is the longest pair (16 s); its MOS and intermediates come from one run.
-    private static readonly Lazy<VisqolResult> Contrabassoon = new(() => LatentAudio.Metrics.Visqol.Visqol.Compute(
     private static readonly Lazy<VisqolResult> Contrabassoon = new(() => VisqolMetric.Compute(
         VisqolFixtures.Load("contrabassoon48_stereo.wav"), VisqolFixtures.Load("contrabassoon48_stereo_24kbps_aac.wav"), VisqolMode.Audio));
 
@@ -30,7 +29,6 @@ public class VisqolConformanceTests(ITestOutputHelper output)
         {
             var r = VisqolFixtures.Load(reference);
             var d = reference == degraded ? r : VisqolFixtures.Load(degraded);
-            result = LatentAudio.Metrics.Visqol.Visqol.Compute(r, d, VisqolMode.Audio);
             result = VisqolMetric.Compute(r, d, VisqolMode.Audio);
         }
         output.WriteLine($"{reference} vs {degraded}: MOS {result.Mos:R} expected {expected:R} error {result.Mos - expected:E3} vnsim {result.Vnsim:R}");
@@ -45,7 +43,6 @@ public class VisqolConformanceTests(ITestOutputHelper output)
     {
         var r = VisqolFixtures.Load("CA01_01.wav");
         var d = degraded == "CA01_01.wav" ? r : VisqolFixtures.Load(degraded);
-        var result = LatentAudio.Metrics.Visqol.Visqol.Compute(r, d, VisqolMode.Speech, new VisqolOptions { UnscaledSpeechMapping = unscaled });
         var result = VisqolMetric.Compute(r, d, VisqolMode.Speech, new VisqolOptions { UnscaledSpeechMapping = unscaled });
         output.WriteLine($"CA01_01 vs {degraded} unscaled={unscaled}: MOS {result.Mos:R} expected {expected:R} error {result.Mos - expected:E3} vnsim {result.Vnsim:R}");
         Assert.InRange(result.Mos, expected - MosTolerance, expected + MosTolerance);
