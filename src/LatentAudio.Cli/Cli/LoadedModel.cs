@@ -41,7 +41,7 @@ public sealed class LoadedModel : IDisposable
     }
 
     /// <summary>The known table decides for hub models; a local folder goes by its vocoder's rate (16 kHz without one).</summary>
-    private static MelConfig MelConfigFor(string spec, ModelLocation location, int? vocoderRate)
+    public static MelConfig MelConfigFor(string spec, ModelLocation location, int? vocoderRate)
     {
         var known = KnownModels.Find(location.Id) ?? KnownModels.Find(spec.Split('@')[0]);
         if (known is not null) return known.MelConfig == KnownModels.Mel48k ? MelConfig.AudioLdm48k : MelConfig.AudioLdm16k;

@@ -59,7 +59,6 @@ public sealed class ChannelReconstructor
         if (_settings.UsesGriffinLim) names.AddRange([OutputNames.VaeGriffinLim, OutputNames.OracleGriffinLim]);
         var faders = names.ToDictionary(n => n, _ => new Crossfader(normalized.Length));
         var melError = new MelErrorAccumulator();
-        var rng = new Random(_settings.Seed);
         int windows = 0;
 
         foreach (var w in plan.Windows())
@@ -67,7 +66,7 @@ public sealed class ChannelReconstructor
             windows++;
             var (start, length) = ((int)w.Start, w.Length);
             var mel = _timer.Time("mel", () => ModelMel(normalized.AsSpan(start, length)));
-            var decoded = _timer.Time("vae_encode+decode", () => RunVae(mel, rng));
+            var decoded = _timer.Time("vae_encode+decode", () => RunVae(mel, _settings.Seed + w.Index));
             melError.Add(mel.Data, decoded.Data);
 
             if (_vocoder is not null && _settings.UsesVocoder)
@@ -114,17 +113,11 @@ public sealed class ChannelReconstructor
         return mel.Shape[0] == frames ? mel : new Tensor(mel.Data.AsSpan(0, frames * nMels).ToArray(), frames, nMels);
     }
 
-    private Tensor RunVae(Tensor mel, Random rng)
+    private Tensor RunVae(Tensor mel, int seed)
     {
         int frames = mel.Shape[0], nMels = mel.Shape[1];
         var (mean, logVar) = _vae.Encode(mel.Reshape(1, 1, frames, nMels));
-        var z = mean;
-        if (_settings.SamplePosterior)
-        {
-            var data = new float[mean.Length];
-            for (int i = 0; i < data.Length; i++) data[i] = (float)(mean.Data[i] + Math.Exp(0.5 * logVar.Data[i]) * Gaussian(rng));
-            z = new Tensor(data, mean.Shape);
-        }
+        var z = _settings.SamplePosterior ? Models.Vae.AutoencoderKl.Sample(mean, logVar, seed) : mean;
         var decoded = _vae.Decode(z);
         return decoded.Reshape(decoded.Shape[^2], decoded.Shape[^1]);
     }
@@ -137,9 +130,4 @@ public sealed class ChannelReconstructor
         return new Tensor(data, 2, a.Shape[0], a.Shape[1]);
     }
 
-    private static double Gaussian(Random rng)
-    {
-        double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
 }

@@ -25,7 +25,7 @@ public class EdgeInputTests
                 _ => Math.Clamp((float)(3 * Math.Sin(i * 0.01)), -1f, 1f),
             };
         WavWriter.Write(dir.File("x.wav"), AudioBuffer.Mono(x, 16000), WavSampleFormat.Float32);
-        var (code, _, err) = Cli.Run("reconstruct", dir.File("x.wav"), "--model", model.Folder, "-o", dir.File("out"), "--decoder", "all", "--iterations", "2");
+        var (code, _, err) = Cli.Run("reconstruct", dir.File("x.wav"), "--model", model.Folder, "-o", dir.File("out"), "--decoder", "all", "--iterations", "2", "--metrics", "snr,lsd");
         Assert.True(code == 0, err);
         foreach (var f in Directory.GetFiles(dir.File("out"), "*.wav"))
         {

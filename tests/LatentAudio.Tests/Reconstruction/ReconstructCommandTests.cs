@@ -54,7 +54,7 @@ public class ReconstructCommandTests
         var resampled = LatentAudio.Dsp.Resampler.Resample(mono, 44100);
         var stereo = new AudioBuffer([resampled.Channel(0), resampled.Channel(0).Select(v => -0.5f * v).ToArray()], 44100);
         WavWriter.Write(dir.File("stereo.wav"), stereo);
-        var (code, _, err) = Cli.Run("reconstruct", dir.File("stereo.wav"), "--model", model.Folder, "-o", dir.File("out"), "--output-rate", "input");
+        var (code, _, err) = Cli.Run("reconstruct", dir.File("stereo.wav"), "--model", model.Folder, "-o", dir.File("out"), "--output-rate", "input", "--metrics", "snr");
         Assert.True(code == 0, err);
         var y = AudioFile.Read(Path.Combine(dir.File("out"), "vae_vocoder.wav"));
         Assert.Equal(2, y.ChannelCount);
@@ -78,5 +78,20 @@ public class ReconstructCommandTests
         var (code, _, err) = Cli.Run("reconstruct", TestPaths.Samples("env_robin.wav"), "--model", "no-such-model-name", "-o", dir.File("o"));
         Assert.NotEqual(0, code);
         Assert.Single(err.Trim().Split('\n'));
+    }
+}
+
+public class EncodeLatentFromAudioTests
+{
+    [Fact]
+    public void AudioInputGivesTheLatentOfTheFrontEndMel()
+    {
+        using var model = new TinyModel();
+        using var dir = new TestPaths.TempDir();
+        var (code, _, err) = Cli.Run("encode-latent", TestPaths.Samples("env_robin.wav"), "--model", model.Folder, "-o", dir.File("z.npy"));
+        Assert.True(code == 0, err);
+        var z = LatentAudio.Tensors.NpyFile.Read(dir.File("z.npy"));
+        // 43178 samples -> 270 frames -> padded to 272 -> latent [8, 68, 16]
+        Assert.Equal([8, 68, 16], z.Shape);
     }
 }
