@@ -71,11 +71,11 @@ public sealed class MetricsCommand : ICommand
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Samples} samples at {report.SampleRate} Hz ({(double)report.Samples / report.SampleRate:0.###} s)"));
         w.WriteLine();
         int kw = Math.Max(6, report.Values.Max(v => v.Info.Key.Length));
-        w.WriteLine($"{"metric".PadRight(kw)}  {"value",12}  {"unit",-18}  direction");
+        w.WriteLine($"{"metric".PadRight(kw)}  {"value",12}  {"unit",-20}  direction");
         foreach (var v in report.Values)
         {
             string value = v.Value is double d ? d.ToString(Math.Abs(d) >= 1000 || double.IsInfinity(d) ? "G6" : "0.0000", CultureInfo.InvariantCulture) : "n/a";
-            w.WriteLine($"{v.Info.Key.PadRight(kw)}  {value,12}  {v.Info.Unit,-18}  {(v.Info.HigherIsBetter ? "higher better" : "lower better")}");
+            w.WriteLine($"{v.Info.Key.PadRight(kw)}  {value,12}  {v.Info.Unit,-20}  {v.Info.Direction}");
         }
         if (report.Notes.Count > 0)
         {
@@ -91,7 +91,8 @@ public sealed class MetricsCommand : ICommand
             var arr = new JsonArray(MetricRegistry.All.Select(m => (JsonNode)new JsonObject
             {
                 ["key"] = m.Info.Key, ["name"] = m.Info.Name, ["unit"] = m.Info.Unit,
-                ["higher_is_better"] = m.Info.HigherIsBetter,
+                ["higher_is_better"] = m.Info.Better switch { MetricDirection.Higher => true, MetricDirection.Lower => false, _ => null },
+                ["direction"] = m.Info.Direction,
                 ["ideal"] = m.Info.Ideal is double i && double.IsFinite(i) ? i : m.Info.Ideal is double j ? j.ToString(CultureInfo.InvariantCulture) : null,
                 ["definition"] = m.Info.Definition, ["parameters"] = m.Info.Parameters,
                 ["reference"] = m.Info.Reference, ["rate"] = m.Info.Rate,

@@ -93,7 +93,25 @@ public sealed class FftPlan
         // Butterflies on raw doubles through refs (no bounds checks, no Complex operator calls): the hot loop of
         // every STFT in the metrics, where it is about 3x faster than the straightforward version.
         ref Complex a0 = ref MemoryMarshal.GetReference(a);
-        for (int len = 2; len <= n; len <<= 1)
+        if (n >= 4)
+        {
+            // Stages of length 2 and 4 merged: their twiddles are 1 and -i, so no multiplications.
+            for (int s = 0; s < n; s += 4)
+            {
+                ref Complex p0 = ref Unsafe.Add(ref a0, s);
+                Complex x0 = p0, x1 = Unsafe.Add(ref p0, 1), x2 = Unsafe.Add(ref p0, 2), x3 = Unsafe.Add(ref p0, 3);
+                double s0r = x0.Real + x1.Real, s0i = x0.Imaginary + x1.Imaginary;
+                double d0r = x0.Real - x1.Real, d0i = x0.Imaginary - x1.Imaginary;
+                double s1r = x2.Real + x3.Real, s1i = x2.Imaginary + x3.Imaginary;
+                double d1r = x2.Real - x3.Real, d1i = x2.Imaginary - x3.Imaginary;
+                p0 = new Complex(s0r + s1r, s0i + s1i);
+                Unsafe.Add(ref p0, 2) = new Complex(s0r - s1r, s0i - s1i);
+                // (d1r + i d1i) * (-i) = d1i - i d1r
+                Unsafe.Add(ref p0, 1) = new Complex(d0r + d1i, d0i - d1r);
+                Unsafe.Add(ref p0, 3) = new Complex(d0r - d1i, d0i + d1r);
+            }
+        }
+        for (int len = n >= 4 ? 8 : 2; len <= n; len <<= 1)
         {
             int half = len >> 1;
             ref Complex tw = ref _stageTwiddles[half - 1];

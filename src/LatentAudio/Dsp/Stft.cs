@@ -70,31 +70,6 @@ public sealed class Stft
     }
 
     /// <summary>
-    /// |STFT| as one flat frame-major array (value (t, k) at [t * Bins + k]) through the real-input FFT: the fast
-    /// path for metrics, numerically the same transform as <see cref="Magnitude"/>.
-    /// </summary>
-    public double[] MagnitudeFlat(ReadOnlySpan<float> signal, out int frames)
-    {
-        var padded = PadSignal(signal);
-        int n = Config.NFft, bins = Config.Bins;
-        frames = padded.Length < n ? 0 : (padded.Length - n) / Config.Hop + 1;
-        var fft = new RealFft(n);
-        var result = new double[frames * bins];
-        var frame = new double[n];
-        var spec = new Complex[bins];
-        var scratch = new Complex[fft.ScratchLength];
-        for (int t = 0; t < frames; t++)
-        {
-            var src = padded.AsSpan(t * Config.Hop, n);
-            for (int i = 0; i < n; i++) frame[i] = src[i] * _window[i];
-            fft.Forward(frame, spec, scratch);
-            var row = result.AsSpan(t * bins, bins);
-            for (int k = 0; k < bins; k++) row[k] = Math.Sqrt(spec[k].Real * spec[k].Real + spec[k].Imaginary * spec[k].Imaginary);
-        }
-        return result;
-    }
-
-    /// <summary>
     /// |STFT| of two equally long signals at once, as flat frame-major arrays: frame t of <paramref name="a"/> is the
     /// real part and of <paramref name="b"/> the imaginary part of one complex FFT, and the two spectra are separated
     /// by conjugate symmetry (|A_k| = |Z_k + conj Z_{n-k}| / 2, |B_k| = |Z_k - conj Z_{n-k}| / 2). Half the FFT work

@@ -41,10 +41,8 @@ public static class MelDistance
             var a = mx.Data; var b = my.Data;
             for (int i = 0; i < a.Length; i++)
             {
-                // log10(clamp(m)^pow) = pow * log10(clamp(m))
-                double la = settings.Pow * Math.Log10(Math.Max(a[i], settings.ClampEps));
-                double lb = settings.Pow * Math.Log10(Math.Max(b[i], settings.ClampEps));
-                logL1 += Math.Abs(la - lb);
+                // |log10(clamp(a)^pow) - log10(clamp(b)^pow)| = pow |log10(clamp(a) / clamp(b))|
+                logL1 += settings.Pow * Math.Abs(Math.Log10(Math.Max(a[i], settings.ClampEps) / Math.Max(b[i], settings.ClampEps)));
                 linL1 += Math.Abs(a[i] - b[i]);
             }
             total += settings.LogWeight * logL1 / a.Length + settings.MagWeight * linL1 / a.Length;

@@ -8,12 +8,23 @@ public sealed record MetricInfo(
     string Key,
     string Name,
     string Unit,
-    bool HigherIsBetter,
+    MetricDirection Better,
     double? Ideal,
     string Definition,
     string Parameters,
     string Reference,
     string Rate)
 {
-    public string Direction => HigherIsBetter ? "higher is better" : "lower is better";
+    public bool HigherIsBetter => Better == MetricDirection.Higher;
+
+    public string Direction => Better switch
+    {
+        MetricDirection.Higher => "higher is better",
+        MetricDirection.Lower => "lower is better",
+        MetricDirection.TowardIdeal => "closer to the ideal is better",
+        _ => "no direction (descriptive)",
+    };
 }
+
+/// <summary>Which way a metric improves.</summary>
+public enum MetricDirection { Higher, Lower, TowardIdeal, None }

@@ -34,7 +34,7 @@ public static class MultiResolutionStft
             double xm = Math.Max(xd[i], MagnitudeFloor), ym = Math.Max(yd[i], MagnitudeFloor);
             double e = ym - xm;
             num += e * e; den += ym * ym;
-            logL1 += Math.Abs(Math.Log(xm) - Math.Log(ym));
+            logL1 += Math.Abs(Math.Log(xm / ym)); // = |ln X - ln Y| with one logarithm
         }
         return new StftLossTerms(r.NFft, r.Hop, r.Win, x.Frames, x.Bins, Math.Sqrt(num) / Math.Sqrt(den), logL1 / xd.Length);
     }).ToArray());
