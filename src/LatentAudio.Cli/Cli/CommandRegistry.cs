@@ -6,6 +6,9 @@ public static class CommandRegistry
     public static IReadOnlyList<ICommand> All { get; } =
     [
         new InfoCommand(),
+        new EncodeCommand(),
+        new DecodeCommand(),
+        new RdCommand(),
     ];
 
     public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);
