@@ -16,6 +16,9 @@ public static class CommandRegistry
         new Models.VocodeCommand(),
         new Models.ExportOnnxCommand(),
         new Models.BenchModelsCommand(),
+        new EncodeCommand(),
+        new DecodeCommand(),
+        new RdCommand(),
     ];
 
     public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);

@@ -92,6 +92,45 @@ public sealed class LatentCodec
             valuesPerSecond, stats.EntropyBits(), writer.HeaderBytes, writer.BytesWritten, stats.ZstdBytes());
     }
 
+    /// <summary>
+    /// The ceiling of the rate–distortion curve: the same windows and cross-fade, but the float32 posterior mean
+    /// goes straight to the decoder (no quantisation, no file). Returns the header the file would have and one
+    /// log-mel [T, MelBins] per stream (FileBytes 0), ready for <see cref="MelsToAudio"/>.
+    /// </summary>
+    public DecodedLatentFile UnquantisedMels(AudioBuffer audio, ChannelPolicy channels = ChannelPolicy.Mix, string sourceName = "input")
+    {
+        using var ms = new MemoryStream();
+        // a throwaway file gives the exact header (levels, frame count, plan); its quantised payload is ignored
+        Encode(audio, ms, new LatentCodecOptions(QuantiserSettings.FixedStep(1.0), channels), sourceName);
+        ms.Position = 0;
+        var h = LatentFileReader.Open(ms, sourceName).Header;
+        var plan = h.Plan();
+        int c = h.LatentChannels, rows = h.LatentRows, tl = h.LatentFrames;
+        var sources = channels switch
+        {
+            ChannelPolicy.Each => audio.Split(ChannelMode.Each),
+            ChannelPolicy.Mix => [audio.ToMono(ChannelMode.Mix)],
+            _ => [audio.ToMono(ChannelMode.First)],
+        };
+        var result = new Tensor[sources.Count];
+        for (int s = 0; s < sources.Count; s++)
+        {
+            var mono = sources[s].Channel(0);
+            var atModelRate = audio.SampleRate == _frontEnd.SampleRate ? mono : Resampler.Resample(mono, audio.SampleRate, _frontEnd.SampleRate);
+            var norm = _frontEnd.Normalize(atModelRate);
+            var mel = FitFrames(_frontEnd.LogMel(norm.Samples), norm.Samples.Length, h.Downsample, h.MelBins);
+            var latent = new float[c * tl * rows];
+            foreach (var w in plan.Windows)
+            {
+                var owned = EncodeWindow(mel, w, h.Downsample);
+                for (int ch = 0; ch < c; ch++)
+                    Array.Copy(owned.Values, ch * w.OwnedLength * rows, latent, (ch * tl + w.OwnedStart) * rows, w.OwnedLength * rows);
+            }
+            result[s] = DecodeLatent(latent, plan, h);
+        }
+        return new DecodedLatentFile(h, result, 0);
+    }
+
     /// <summary>Runs the VAE on the window's context and keeps its own frames as a [C, owned, rows] block.</summary>
     private LatentBlock EncodeWindow(Tensor mel, LatentWindow window, int down)
     {
@@ -185,9 +224,12 @@ public sealed class LatentCodec
     /// the result is cropped to the coded length, restored to the original level, resampled to the original rate
     /// and cut to the exact original sample count. One output channel per coded stream.
     /// </summary>
-    public AudioBuffer DecodeAudio(Stream input, string name, Func<Tensor, float[]> vocode)
+    public AudioBuffer DecodeAudio(Stream input, string name, Func<Tensor, float[]> vocode) =>
+        MelsToAudio(DecodeMel(input, name), vocode);
+
+    /// <summary>Vocodes decoded mels and restores level, rate and exact length from the header.</summary>
+    public AudioBuffer MelsToAudio(DecodedLatentFile decoded, Func<Tensor, float[]> vocode)
     {
-        var decoded = DecodeMel(input, name);
         var h = decoded.Header;
         long codedLength = new Resampler(h.SampleRate, h.CodedSampleRate).OutputLength(h.SampleLength);
         var channels = new float[decoded.Mels.Length][];

@@ -50,6 +50,8 @@ public sealed record LatentFileHeader(
 {
     public const int MaxStringBytes = 1024;
     public const int MaxStreams = 64;
+    /// <summary>4× the VAE's training length: the decoder runs the VAE on whole windows, so a file may not ask for more.</summary>
+    public const int MaxWindowMelFrames = 4096;
 
     public int LatentRows => MelBins / Downsample;
     public int LatentFrames => MelFrames / Downsample;
@@ -119,7 +121,7 @@ public sealed record LatentFileHeader(
         if (melFrames == 0 || melFrames % down != 0) throw r.Error($"mel frame count {melFrames} is not a positive multiple of {down}");
         long neededSamples = (long)length * codedRate / rate;
         if ((long)melFrames * hop > 2 * neededSamples + 64L * hop) throw r.Error($"{melFrames} mel frames is far more than {length} samples need");
-        if (window == 0 || window % down != 0 || window > 1 << 20) throw r.Error($"window of {window} mel frames is not a positive multiple of {down}");
+        if (window == 0 || window % down != 0 || window > MaxWindowMelFrames) throw r.Error($"window of {window} mel frames is not a positive multiple of {down} up to {MaxWindowMelFrames}");
         if (overlap % down != 0 || overlap >= window) throw r.Error($"overlap of {overlap} mel frames is invalid for a window of {window}");
         byte qKind = r.U8();
         if (qKind != 0) throw r.Error($"unknown quantiser kind {qKind}");

@@ -57,8 +57,22 @@ public sealed class LatentFileReader
         uint crc = ReadU32("inside the header checksum");
         uint actual = Crc32.Append(Crc32.Compute(pre), body);
         if (crc != actual) throw Fail($"header is corrupt (CRC32 {actual:x8}, stored {crc:x8})");
-        return LatentFileHeader.Read(new ByteReader(body, _name, "header"));
+        var header = LatentFileHeader.Read(new ByteReader(body, _name, "header"));
+        // every window chunk takes at least MinWindowChunkBytes, so the plan is bounded by the file size
+        long windows = WindowCount(header);
+        if (_size >= 0 && windows * header.Streams.Length * MinWindowChunkBytes(header) > _size - _pos)
+            throw Fail($"truncated or corrupt: the header plans {windows * header.Streams.Length} window chunks, more than the remaining {_size - _pos} bytes can hold");
+        return header;
     }
+
+    private static long WindowCount(LatentFileHeader h)
+    {
+        long f = h.LatentFrames, w = h.WindowMelFrames / h.Downsample, o = h.OverlapMelFrames / h.Downsample;
+        return f <= w ? 1 : (f - w + (w - o) - 1) / (w - o) + 1;
+    }
+
+    /// <summary>Framing 9 + chunk fields 14 + per channel (step 4, offset 1, predictor 1, 3 models ≥ 3 each) + rANS state 8.</summary>
+    private static long MinWindowChunkBytes(LatentFileHeader h) => 9 + 14 + 15L * h.LatentChannels + 8;
 
     /// <summary>
     /// The window chunks in file order, decoded to dequantised latents, checked against the header's window plan;

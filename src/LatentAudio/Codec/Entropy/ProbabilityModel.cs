@@ -100,6 +100,8 @@ public sealed class ProbabilityModel
                 }
                 if (sum == 0 || sum > (ulong)maxSymbols)
                     throw r.Error($"histogram counts add up to {sum}, expected 1..{maxSymbols}");
+                if (counts.Count(c => c > 0) > 1 << precisionBits)
+                    throw r.Error($"histogram has more symbols than {precisionBits}-bit tables hold");
                 return Histogram(lowest, counts, precisionBits);
             }
             case ProbabilityModelKind.Laplace:
@@ -107,6 +109,7 @@ public sealed class ProbabilityModel
                 int ratio = r.U16();
                 if (ratio == 0) throw r.Error("Laplace ratio is 0");
                 int limit = r.VarUIntIn("Laplace limit", (FrequencyTable.MaxAlphabet - 1) / 2);
+                if (2 * limit + 1 > 1 << precisionBits) throw r.Error($"Laplace table of {2 * limit + 1} symbols does not fit {precisionBits}-bit precision");
                 return Laplace(ratio, limit, precisionBits);
             }
             default:

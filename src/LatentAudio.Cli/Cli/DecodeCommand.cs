@@ -1,0 +1,55 @@
+using LatentAudio.Audio;
+using LatentAudio.Codec;
+using LatentAudio.Codec.Container;
+
+namespace LatentAudio.Cli;
+
+/// <summary><c>latentaudio decode IN.lat... -o OUT [--model M] [--decoder vocoder|griffinlim]</c>: latent file → WAV.</summary>
+public sealed class DecodeCommand(ICodecModelProvider models) : ICommand
+{
+    public DecodeCommand() : this(CodecModels.Default) { }
+
+    public string Name => "decode";
+    public string Summary => "decode .lat latent files back to WAV (level, rate and length restored)";
+    public string Usage => """
+        latentaudio decode IN.lat... -o OUT [--model M] [--decoder vocoder|griffinlim] [--force]
+          -o OUT     output WAV (one input) or folder, used as given
+          --model M  where to load the model from instead of the id stored in the file; its VAE sha256 must match
+          --decoder  mel to waveform: the model's HiFi-GAN vocoder (default) or Griffin-Lim
+        """;
+
+    public int Run(CommandArgs args, CliContext context)
+    {
+        var output = args.Option("-o", "--output") ?? throw new UsageException("-o OUT is required");
+        var modelSpec = args.Option("--model");
+        var decoder = (args.Option("--decoder") ?? "vocoder").ToLowerInvariant();
+        if (decoder is not ("vocoder" or "griffinlim")) throw new UsageException($"--decoder takes vocoder or griffinlim, got '{decoder}'");
+        bool force = args.Flag("--force");
+        var jobs = CodecPaths.Jobs(args.Positionals(min: 1), output, ".wav", [LatentFileFormat.Extension]);
+
+        CodecModel? model = null;
+        try
+        {
+            foreach (var (input, target) in jobs)
+            {
+                LatentFileHeader header;
+                using (var peek = File.OpenRead(input)) header = LatentFileReader.Open(peek, input).Header;
+                if (model is null || !model.Identity.SameWeights(header.Model))
+                {
+                    model?.Dispose();
+                    model = models.Load(modelSpec ?? header.Model.Id, modelSpec is null && header.Model.Revision.Length > 0 ? header.Model.Revision : null);
+                }
+                var vocode = decoder == "vocoder"
+                    ? model.Vocoder ?? throw new LatentAudioException($"model {model.Identity} has no vocoder loaded")
+                    : model.GriffinLim ?? throw new LatentAudioException("the Griffin-Lim decoder is not available in this build");
+                var codec = new LatentCodec(model.Vae, model.Identity, model.FrontEnd);
+                AudioBuffer audio;
+                using (var fs = File.OpenRead(input)) audio = codec.DecodeAudio(fs, input, vocode);
+                WavWriter.Write(target, audio, WavSampleFormat.Pcm16, force);
+                context.Out.WriteLine($"{input} -> {target} ({audio.ChannelCount} ch, {audio.SampleRate} Hz, {audio.Length} samples, {decoder})");
+            }
+        }
+        finally { model?.Dispose(); }
+        return CliApp.ExitOk;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using LatentAudio.Audio;
+using LatentAudio.Codec;
+using LatentAudio.Codec.Container;
+using LatentAudio.Codec.Quantisation;
+using LatentAudio.IO;
+
+namespace LatentAudio.Cli;
+
+/// <summary><c>latentaudio encode INPUT... -o OUT --model M [--step Δ | --spread Δ | --kbps R]</c>: audio → latent file(s) with an honest bitrate report.</summary>
+public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
+{
+    public EncodeCommand() : this(CodecModels.Default) { }
+
+    public string Name => "encode";
+    public string Summary => "code audio as a quantised, entropy-coded VAE latent file (.lat) and report its true bitrate";
+    public string Usage => """
+        latentaudio encode INPUT... -o OUT --model M [--step D | --spread D | --kbps R] [--channels mix|each|first] [--report R.json] [--force]
+          INPUT      audio files or folders (folders: every audio file inside, not recursive)
+          -o OUT     output file (one input) or folder (several inputs / a folder), used as given
+          --step D   uniform quantiser step for every latent channel
+          --spread D step = D x each channel's standard deviation per window
+          --kbps R   per-window step search so the latent payload meets R kbps per coded stream (default 8)
+          --channels how input channels become coded streams (default mix)
+          --report   also write the bitrate reports as JSON
+        """;
+
+    public int Run(CommandArgs args, CliContext context)
+    {
+        var output = args.Option("-o", "--output") ?? throw new UsageException("-o OUT is required");
+        var modelSpec = args.Option("--model") ?? throw new UsageException("--model is required");
+        var settings = ReadQuantiser(args);
+        var policy = ParsePolicy(args.Option("--channels") ?? "mix");
+        var reportPath = args.Option("--report");
+        bool force = args.Flag("--force");
+        var jobs = CodecPaths.Jobs(args.Positionals(min: 1), output, LatentFileFormat.Extension);
+
+        using var model = models.Load(modelSpec, null);
+        var codec = new LatentCodec(model.Vae, model.Identity, model.FrontEnd);
+        var reports = new List<Dictionary<string, object>>();
+        foreach (var (input, target) in jobs)
+        {
+            var audio = AudioFile.Read(input);
+            BitrateReport? report = null;
+            AtomicFile.Write(target, force, s => report = codec.Encode(audio, s, new LatentCodecOptions(settings, policy), input));
+            context.Out.WriteLine($"{input} -> {target}");
+            context.Out.WriteLine(report!.ToText());
+            var row = report.ToDictionary();
+            row["input"] = input;
+            row["output"] = target;
+            row["model"] = model.Identity.ToString();
+            row["quantiser"] = $"{settings.Mode} {settings.Value}";
+            row["channel_policy"] = policy.ToString().ToLowerInvariant();
+            reports.Add(row);
+        }
+        if (reportPath is not null)
+            AtomicFile.WriteAllText(reportPath, JsonSerializer.Serialize(reports, new JsonSerializerOptions { WriteIndented = true }), force);
+        return CliApp.ExitOk;
+    }
+
+    internal static QuantiserSettings ReadQuantiser(CommandArgs args)
+    {
+        var step = args.Double("--step");
+        var spread = args.Double("--spread");
+        var kbps = args.Double("--kbps");
+        if ((step is null ? 0 : 1) + (spread is null ? 0 : 1) + (kbps is null ? 0 : 1) > 1)
+            throw new UsageException("give at most one of --step, --spread and --kbps");
+        var s = step is { } d ? QuantiserSettings.FixedStep(d)
+            : spread is { } r ? QuantiserSettings.Spread(r)
+            : QuantiserSettings.TargetKbps(kbps ?? 8);
+        s.Validate();
+        return s;
+    }
+
+    internal static ChannelPolicy ParsePolicy(string text) => text.ToLowerInvariant() switch
+    {
+        "mix" => ChannelPolicy.Mix,
+        "each" => ChannelPolicy.Each,
+        "first" => ChannelPolicy.First,
+        _ => throw new UsageException($"--channels takes mix, each or first, got '{text}'"),
+    };
+}
+
+/// <summary>Input expansion shared by the codec commands: files and folders → (input, output) pairs.</summary>
+internal static class CodecPaths
+{
+    public static List<(string Input, string Output)> Jobs(IReadOnlyList<string> inputs, string output, string extension, string[]? accepted = null)
+    {
+        accepted ??= AudioFile.KnownExtensions;
+        var files = new List<string>();
+        bool folderInput = false;
+        foreach (var i in inputs)
+        {
+            if (Directory.Exists(i))
+            {
+                folderInput = true;
+                var found = Directory.GetFiles(i).Where(f => accepted.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList();
+                if (found.Count == 0) throw InvalidInputException.ForFile(i, $"folder holds no {string.Join("/", accepted)} files");
+                files.AddRange(found);
+            }
+            else if (File.Exists(i)) files.Add(i);
+            else throw InvalidInputException.ForFile(i, "no such file or folder");
+        }
+        if (files.Count == 1 && !folderInput) return [(files[0], output)];
+        if (File.Exists(output)) throw InvalidInputException.ForFile(output, "is a file, but several inputs need an output folder");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var jobs = new List<(string, string)>();
+        foreach (var f in files)
+        {
+            var name = Path.GetFileNameWithoutExtension(f) + extension;
+            if (!names.Add(name)) throw InvalidInputException.ForFile(f, $"two inputs would both write {name}");
+            jobs.Add((f, Path.Combine(output, name)));
+        }
+        return jobs;
+    }
+}

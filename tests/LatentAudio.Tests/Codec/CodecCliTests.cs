@@ -1,0 +1,92 @@
+using LatentAudio.Audio;
+using LatentAudio.Cli;
+using LatentAudio.Codec.Container;
+
+namespace LatentAudio.Tests.Codec;
+
+public class CodecCliTests
+{
+    private sealed class FakeProvider(LatentAudio.Codec.Container.ModelIdentity identity) : ICodecModelProvider
+    {
+        public List<string> Loaded { get; } = [];
+        public CodecModel Load(string spec, string? revision)
+        {
+            Loaded.Add(spec + (revision is null ? "" : "@" + revision));
+            return new CodecModel(new FakeAutoencoder(), identity, new FakeFrontEnd(),
+                mel => Enumerable.Range(0, mel.Shape[0] * 160 + 32).Select(i => (float)(0.25 * Math.Sin(i * 0.05) * Math.Exp(0.1 * mel.Data[(Math.Min(i / 160, mel.Shape[0] - 1)) * 64]))).ToArray());
+        }
+    }
+
+    private static (int Code, string Out, string Err) Run(ICommand command, params string[] args)
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        int code;
+        try { code = command.Run(new CommandArgs(args), new CliContext(o, e)); }
+        catch (InvalidInputException ex) { e.WriteLine(ex.Message); code = CliApp.ExitBadInput; }
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void EncodeThenDecodeAFolder()
+    {
+        using var tmp = new TestPaths.TempDir();
+        var inDir = Directory.CreateDirectory(tmp.File("in")).FullName;
+        WavWriter.Write(Path.Combine(inDir, "a.wav"), CodecTestData.Tone(1.5, rate: 16000));
+        WavWriter.Write(Path.Combine(inDir, "b.wav"), CodecTestData.Tone(2.0, rate: 44100, channels: 2, seed: 3));
+        var provider = new FakeProvider(CodecTestData.ModelA);
+
+        var enc = Run(new EncodeCommand(provider), inDir, "-o", tmp.File("lat"), "--model", "test/fake-vae", "--kbps", "6", "--report", tmp.File("r.json"));
+        Assert.True(enc.Code == 0, enc.Err);
+        Assert.Contains("actual file", enc.Out);
+        Assert.True(File.Exists(tmp.File("lat/a.lat")) && File.Exists(tmp.File("lat/b.lat")));
+        Assert.Contains("\"actual_kbps\"", File.ReadAllText(tmp.File("r.json")));
+
+        var dec = Run(new DecodeCommand(provider), tmp.File("lat"), "-o", tmp.File("out"));
+        Assert.True(dec.Code == 0, dec.Err);
+        var b = AudioFile.Read(tmp.File("out/b.wav"));
+        Assert.Equal((44100, 88200, 1), (b.SampleRate, b.Length, b.ChannelCount));
+        Assert.Contains("test/fake-vae@0123abcd", provider.Loaded); // decode loads the model the file names
+
+        // existing outputs are kept unless --force
+        var again = Run(new EncodeCommand(provider), tmp.File("in/a.wav"), "-o", tmp.File("lat/a.lat"), "--model", "m", "--step", "0.1");
+        Assert.Equal(2, again.Code);
+        Assert.Contains("already exists", again.Err);
+    }
+
+    [Fact]
+    public void DecodeWithAnotherModelIsRefused()
+    {
+        using var tmp = new TestPaths.TempDir();
+        WavWriter.Write(tmp.File("a.wav"), CodecTestData.Tone(1.0));
+        Assert.Equal(0, Run(new EncodeCommand(new FakeProvider(CodecTestData.ModelA)), tmp.File("a.wav"), "-o", tmp.File("a.lat"), "--model", "x", "--step", "0.1").Code);
+        var r = Run(new DecodeCommand(new FakeProvider(CodecTestData.ModelB)), tmp.File("a.lat"), "-o", tmp.File("a.wav2.wav"), "--model", "other/vae");
+        Assert.Equal(2, r.Code);
+        Assert.Contains("test/fake-vae", r.Err);
+        Assert.Contains("other/vae", r.Err);
+    }
+
+    [Fact]
+    public void CorruptFileExitsWith2ThroughTheRealCli()
+    {
+        using var tmp = new TestPaths.TempDir();
+        File.WriteAllBytes(tmp.File("x.lat"), [0x89, (byte)'L', (byte)'A', (byte)'T', 0x0D]);
+        var r = Cli.Run("decode", tmp.File("x.lat"), "-o", tmp.File("x.wav"));
+        Assert.Equal(2, r.Code);
+        Assert.Contains("truncated", r.Err);
+    }
+
+    [Fact]
+    public void RdWritesCsvJsonAndHtml()
+    {
+        using var tmp = new TestPaths.TempDir();
+        WavWriter.Write(tmp.File("a.wav"), CodecTestData.Tone(1.2));
+        var r = Run(new RdCommand(new FakeProvider(CodecTestData.ModelA), RdCommand.BasicMetrics), tmp.File("a.wav"), "--model", "m", "-o", tmp.File("rd"), "--kbps", "16,4,2");
+        Assert.True(r.Code == 0, r.Err);
+        var csv = File.ReadAllLines(tmp.File("rd/rd.csv"));
+        Assert.StartsWith("input,codec,setting,actual_kbps", csv[0]);
+        Assert.Equal(1 + 1 + 3 + 6, csv.Length); // header, ceiling, 3 latent points, 6 Opus points
+        Assert.Contains("si_sdr_db", csv[0]);
+        Assert.Contains("<svg", File.ReadAllText(tmp.File("rd/rd.html")));
+        Assert.Contains("\"points\"", File.ReadAllText(tmp.File("rd/rd.json")));
+    }
+}
