@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using LatentAudio.Metrics.Pesq;
+using Xunit.Abstractions;
+using PesqMetric = LatentAudio.Metrics.Pesq.Pesq;
+
+namespace LatentAudio.Tests.Pesq;
+
+/// <summary>
+/// Timing of PESQ WB on an 8 s pair (a benchmark, not a test: it only runs with LATENTAUDIO_BENCH=1 and asserts
+/// nothing about speed). Build in Release for meaningful numbers:
+/// LATENTAUDIO_BENCH=1 dotnet test -c Release --filter FullyQualifiedName~PesqBenchmark --logger "console;verbosity=detailed"
+/// </summary>
+public class PesqBenchmark(ITestOutputHelper output)
+{
+    [Fact]
+    public void WideBandEightSeconds()
+    {
+        if (Environment.GetEnvironmentVariable("LATENTAUDIO_BENCH") != "1") return;
+        var r = PesqGoldenTests.Load("libri1_ref.wav");
+        var d = PesqGoldenTests.Load("libri1_opus12k.wav");
+        for (int i = 0; i < 3; i++) PesqMetric.Compute(r, d, 16000, PesqMode.WideBand);
+        const int reps = 10;
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        for (int i = 0; i < reps; i++) PesqMetric.Compute(r, d, 16000, PesqMode.WideBand);
+        wall.Stop();
+        process.Refresh();
+        double cpu = (process.TotalProcessorTime - cpu0).TotalMilliseconds / reps;
+        output.WriteLine($"PESQ WB, 8 s pair: {wall.Elapsed.TotalMilliseconds / reps:F1} ms wall, {cpu:F1} ms CPU per call (mean of {reps})");
+    }
+}
