@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// A cascade of second-order IIR sections (b0 b1 b2 a1 a2 per section, a0 = 1), direct form II, zero initial state,

@@ -1,7 +1,7 @@
 using System.Numerics;
 using LatentAudio.Dsp;
 
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// One step of the fine time alignment (P.862 §10.3.3): the circular cross-correlation of a Hann-windowed block of
@@ -16,7 +16,7 @@ internal sealed class BlockCorrelator
 {
     private readonly int _n, _half;
     private readonly float[] _window;
-    private readonly Complex[] _z, _c, _twiddle;
+    private readonly Complex[] _z, _c, _twiddle, _products;
     private readonly FftPlan _full, _halfPlan;
 
     public BlockCorrelator(int n, PesqFft fft)
@@ -26,6 +26,7 @@ internal sealed class BlockCorrelator
         for (int i = 0; i < n; i++) _window[i] = (float)(0.5 * (1.0 - Math.Cos(2 * Math.PI * i / n)));
         _z = new Complex[n];
         _c = new Complex[_half];
+        _products = new Complex[_half + 1];
         _twiddle = new Complex[_half];
         for (int k = 0; k < _half; k++) _twiddle[k] = Complex.FromPolarCoordinates(0.5, 2 * Math.PI * k / n);
         _full = fft.Plan(n);
@@ -48,10 +49,13 @@ internal sealed class BlockCorrelator
         // P_k = conj(A_k)·B_k with A_k = (Z_k + conj Z_{-k})/2, B_k = (Z_k − conj Z_{-k})/(2i).
         // r = IFFT_N(P) is real: with E_k = P_k + P_{k+N/2} and O_k = (P_k − P_{k+N/2})·e^{2πik/N},
         // r[2j] + i·r[2j+1] = IFFT_{N/2}((E + iO)/2)[j]. The inverse is taken as conj(FFT(conj(·)))/(N/2).
+        // P is Hermitian (r is real): P_{k+N/2} = conj(P_{N/2-k}), so only P_0..P_{N/2} are formed.
+        var products = _products;
+        for (int k = 0; k <= half; k++) products[k] = Product(z, k, n);
         for (int k = 0; k < half; k++)
         {
-            var p = Product(z, k, n);
-            var q = Product(z, k + half, n);
+            var p = products[k];
+            var q = Complex.Conjugate(products[half - k]);
             var e = p + q;
             var o = (p - q) * _twiddle[k];
             var ck = 0.5 * e + new Complex(-o.Imaginary, o.Real);

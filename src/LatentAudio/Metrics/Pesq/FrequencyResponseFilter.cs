@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// A zero-phase filter given as a piecewise-linear magnitude curve in dB over frequency, applied to the whole

@@ -1,4 +1,6 @@
-namespace LatentAudio.Metrics.Pesq;
+using LatentAudio.Metrics.P862;
+
+namespace LatentAudio.Metrics;
 
 /// <summary>A PESQ result: the raw P.862 score and the MOS-LQO of the chosen mode's mapping.</summary>
 public readonly record struct PesqScore(PesqMode Mode, double Raw, double MosLqo);
