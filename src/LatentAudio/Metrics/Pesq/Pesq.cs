@@ -51,8 +51,7 @@ public static class Pesq
         // Time alignment runs on copies with DC removal and the alignment filter (P.862 §10.3).
         var refAlign = refSignal.Clone();
         var degAlign = degSignal.Clone();
-        InputFilters.ApplyAlignmentFilter(refAlign, rate);
-        InputFilters.ApplyAlignmentFilter(degAlign, rate);
+        InputFilters.ApplyAlignmentFilter(refAlign, degAlign, rate);
         var refVad = new VoiceActivity(refAlign, rate.Downsample);
         var degVad = new VoiceActivity(degAlign, rate.Downsample);
         var plan = UtteranceLocator.Locate(refAlign, degAlign, refVad, degVad, rate, fft);
