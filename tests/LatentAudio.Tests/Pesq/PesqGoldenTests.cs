@@ -1,8 +1,9 @@
 using System.Text.Json;
 using LatentAudio.Audio;
-using LatentAudio.Metrics.Pesq;
+using LatentAudio.Metrics;
+using LatentAudio.Metrics.P862;
 using Xunit.Abstractions;
-using PesqMetric = LatentAudio.Metrics.Pesq.Pesq;
+using PesqMetric = LatentAudio.Metrics.Pesq;
 
 namespace LatentAudio.Tests.Pesq;
 

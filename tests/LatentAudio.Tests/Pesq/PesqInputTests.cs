@@ -1,5 +1,6 @@
-using LatentAudio.Metrics.Pesq;
-using PesqMetric = LatentAudio.Metrics.Pesq.Pesq;
+using LatentAudio.Metrics;
+using LatentAudio.Metrics.P862;
+using PesqMetric = LatentAudio.Metrics.Pesq;
 
 namespace LatentAudio.Tests.Pesq;
 

@@ -1,7 +1,8 @@
 using LatentAudio.Dsp;
-using LatentAudio.Metrics.Pesq;
+using LatentAudio.Metrics;
+using LatentAudio.Metrics.P862;
 using Xunit.Abstractions;
-using PesqMetric = LatentAudio.Metrics.Pesq.Pesq;
+using PesqMetric = LatentAudio.Metrics.Pesq;
 
 namespace LatentAudio.Tests.Pesq;
 

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Re-alignment of bad intervals (P.862 §10.2.8, reference `pesq_psychoacoustic_model` after THRESHOLD_BAD_FRAMES):

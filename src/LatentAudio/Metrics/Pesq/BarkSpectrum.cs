@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Pitch power density of one 32 ms frame (P.862 §10.2.2–10.2.3, reference `short_term_fft` + `freq_warping`):

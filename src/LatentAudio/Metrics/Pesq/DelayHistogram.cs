@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Histogram of the lags at which windowed block correlations peak, each hit weighted by (peak)^0.125

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Aggregation of frame disturbances over time (P.862 §10.2.10–10.2.11, reference `Lpq_weight`): an L_p norm over

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Crude delay estimation of P.862 §10.3.1 (reference `crude_align`): the lag that maximises the

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Per-utterance fine alignment (P.862 §10.3.3, reference `time_align`): Hann-windowed blocks of AlignNfft

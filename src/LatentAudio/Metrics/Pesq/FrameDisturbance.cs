@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Per-frame disturbance (P.862 §10.2.5–10.2.9): frame gain compensation of the degraded density (audible-power

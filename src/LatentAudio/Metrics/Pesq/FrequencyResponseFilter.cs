@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// A zero-phase filter given as a piecewise-linear magnitude curve in dB over frequency, applied to the whole
@@ -39,11 +39,21 @@ internal sealed class FrequencyResponseFilter
     /// <summary>Curve value at <paramref name="freq"/> by linear interpolation, extrapolating the end segments.</summary>
     public float GainDb(float freq)
     {
+        int cursor = 1;
+        return GainDb(freq, ref cursor);
+    }
+
+    /// <summary>
+    /// As <see cref="GainDb(float)"/>; <paramref name="cursor"/> carries the segment search over calls with
+    /// non-decreasing frequencies (start it at 1).
+    /// </summary>
+    private float GainDb(float freq, ref int cursor)
+    {
         int last = _hz.Length - 1;
         int hi;
         if (freq <= _hz[0]) hi = 1;
         else if (freq >= _hz[last]) hi = last;
-        else { hi = 1; while (_hz[hi] < freq) hi++; }
+        else { while (_hz[cursor] < freq) cursor++; hi = cursor; }
         double fl = _hz[hi - 1], fh = _hz[hi], cl = _db[hi - 1], ch = _db[hi];
         return (float)(((freq - fl) * ch + (fh - freq) * cl) / (fh - fl));
     }
@@ -87,9 +97,10 @@ internal sealed class FrequencyResponseFilter
         plan.Forward(x);
         float overall = GainDb(1000f);
         float resolution = (float)rate.SampleRate / size;
+        int cursor = 1;
         for (int i = 0; i <= size / 2; i++)
         {
-            float db = GainDb(i * resolution) - overall;
+            float db = GainDb(i * resolution, ref cursor) - overall;
             float factor = (float)Math.Pow(10f, db / 20f);
             x[i] *= factor;
             if (i != 0 && i != size / 2) x[size - i] *= factor;

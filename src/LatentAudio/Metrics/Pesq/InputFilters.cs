@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// The filters PESQ applies after level alignment: the listening-condition input filter of each mode, and the
@@ -38,9 +38,18 @@ internal static class InputFilters
 
     /// <summary>
     /// DC removal with short fades (reference `DC_block`) and the alignment IIR bank over the signal and its data
-    /// padding (reference `apply_filters`).
+    /// padding (reference `apply_filters`), for both signals.
     /// </summary>
-    public static void ApplyAlignmentFilter(PesqSignal signal, PesqRateProfile rate)
+    public static void ApplyAlignmentFilter(PesqSignal reference, PesqSignal degraded, PesqRateProfile rate)
+    {
+        RemoveDc(reference, rate);
+        RemoveDc(degraded, rate);
+        BiquadCascade.ApplyPair(rate.AlignmentFilterSections,
+            reference.Data.AsSpan(0, reference.Length + rate.DataPadding),
+            degraded.Data.AsSpan(0, degraded.Length + rate.DataPadding));
+    }
+
+    private static void RemoveDc(PesqSignal signal, PesqRateProfile rate)
     {
         var d = signal.Data;
         int n = signal.Length, ofs = rate.SearchBufferSamples, ds = rate.Downsample;
@@ -50,6 +59,5 @@ internal static class InputFilters
         for (int i = ofs; i < n - ofs; i++) d[i] -= acc;
         for (int c = 0; c < ds; c++) d[ofs + c] *= (0.5f + c) / ds;
         for (int c = 0; c < ds; c++) d[n - ofs - 1 - c] *= (0.5f + c) / ds;
-        BiquadCascade.Apply(rate.AlignmentFilterSections, d.AsSpan(0, n + rate.DataPadding));
     }
 }

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// P.862 §10.1.1 level alignment: scale each signal so that its power in the 350–3250 Hz band, averaged over the

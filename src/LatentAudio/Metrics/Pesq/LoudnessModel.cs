@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Bark power density to loudness density (P.862 §10.2.6, reference `intensity_warping_of`): Zwicker's law with

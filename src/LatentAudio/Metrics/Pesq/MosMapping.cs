@@ -1,7 +1,7 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>Raw PESQ score and its mappings to MOS-LQO, evaluated in float32 like the reference.</summary>
-public static class MosMapping
+internal static class MosMapping
 {
     /// <summary>Raw P.862 score: 4.5 − 0.1·d_sym − 0.0309·d_asym (P.862 §10.2.12).</summary>
     public static float RawScore(float symmetric, float asymmetric) => (float)(4.5 - 0.1 * symmetric - 0.0309 * asymmetric);

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// The P.862 perceptual model and cognitive model (§10.2, reference `pesq_psychoacoustic_model`): Bark spectra of

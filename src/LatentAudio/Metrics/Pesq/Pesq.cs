@@ -1,4 +1,6 @@
-namespace LatentAudio.Metrics.Pesq;
+using LatentAudio.Metrics.P862;
+
+namespace LatentAudio.Metrics;
 
 /// <summary>A PESQ result: the raw P.862 score and the MOS-LQO of the chosen mode's mapping.</summary>
 public readonly record struct PesqScore(PesqMode Mode, double Raw, double MosLqo);
@@ -16,7 +18,20 @@ public static class Pesq
     /// <summary>Raw score and MOS-LQO.</summary>
     /// <exception cref="InvalidInputException">Rate not 8/16 kHz (16 kHz only for wide band), a signal shorter than
     /// 1/4 s, a silent signal or no utterance found in the reference.</exception>
-    public static PesqScore ComputeScore(ReadOnlySpan<float> reference, ReadOnlySpan<float> degraded, int sampleRate, PesqMode mode)
+    public static PesqScore ComputeScore(ReadOnlySpan<float> reference, ReadOnlySpan<float> degraded, int sampleRate, PesqMode mode) =>
+        new PesqEvaluator().Score(reference, degraded, sampleRate, mode);
+}
+
+/// <summary>
+/// Computes PESQ and keeps its FFT plans (the level-alignment transform of an 8 s file has 262144 points) for the
+/// next call. One instance per thread; <see cref="Pesq"/> makes a fresh one per call.
+/// </summary>
+public sealed class PesqEvaluator
+{
+    private readonly PesqFft _fft = new();
+
+    /// <inheritdoc cref="Pesq.ComputeScore"/>
+    public PesqScore Score(ReadOnlySpan<float> reference, ReadOnlySpan<float> degraded, int sampleRate, PesqMode mode)
     {
         if (mode == PesqMode.WideBand && sampleRate != 16000)
             throw new InvalidInputException($"PESQ wide band needs a 16000 Hz signal, got {sampleRate} Hz (resample first)");
@@ -31,7 +46,7 @@ public static class Pesq
         if (peak == 0) throw new InvalidInputException("PESQ: both signals are silent, no utterance to measure");
 
         var rate = PesqRateProfile.For(sampleRate);
-        var fft = new PesqFft();
+        var fft = _fft;
         var refSignal = new PesqSignal(reference, peak, rate);
         var degSignal = new PesqSignal(degraded, peak, rate);
         int maxLength = Math.Max(refSignal.Length, degSignal.Length);
@@ -49,8 +64,7 @@ public static class Pesq
         // Time alignment runs on copies with DC removal and the alignment filter (P.862 §10.3).
         var refAlign = refSignal.Clone();
         var degAlign = degSignal.Clone();
-        InputFilters.ApplyAlignmentFilter(refAlign, rate);
-        InputFilters.ApplyAlignmentFilter(degAlign, rate);
+        InputFilters.ApplyAlignmentFilter(refAlign, degAlign, rate);
         var refVad = new VoiceActivity(refAlign, rate.Downsample);
         var degVad = new VoiceActivity(degAlign, rate.Downsample);
         var plan = UtteranceLocator.Locate(refAlign, degAlign, refVad, degVad, rate, fft);

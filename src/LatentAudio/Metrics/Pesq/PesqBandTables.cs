@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// The Bark-band tables of the P.862 perceptual model: how many FFT bins each band sums, its centre and width in

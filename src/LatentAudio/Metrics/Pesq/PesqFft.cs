@@ -1,7 +1,7 @@
 using System.Numerics;
 using LatentAudio.Dsp;
 
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Real-signal FFT helpers over <see cref="FftPlan"/> for one PESQ computation (plans cached per size; the object

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics;
 
 /// <summary>Which PESQ variant to run.</summary>
 public enum PesqMode

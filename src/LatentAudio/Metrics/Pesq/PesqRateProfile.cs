@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Everything in P.862 that depends on the sample rate: the envelope decimation factor (4 ms at both rates), the

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// One signal in the layout the P.862 model works on: <see cref="PesqRateProfile.SearchBufferSamples"/> zeros,

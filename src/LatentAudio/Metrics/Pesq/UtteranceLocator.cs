@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Utterance identification and per-utterance alignment (P.862 §10.3.2–10.3.4, reference `utterance_locate`,

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// The result of time alignment (the reference's ERROR_INFO): the utterances of the reference in envelope windows,

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// Delay changes inside an utterance (P.862 §10.3.5, reference `utterance_split` / `split_align`): every long

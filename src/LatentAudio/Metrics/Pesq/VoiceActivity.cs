@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics.Pesq;
+namespace LatentAudio.Metrics.P862;
 
 /// <summary>
 /// The envelope VAD of P.862 §10.2.1 (reference `apply_VAD`): mean power per 4 ms window, an iteratively refined
