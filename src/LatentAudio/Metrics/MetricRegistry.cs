@@ -25,7 +25,10 @@ public static class MetricRegistry
         MetricCatalog.McdNoC0,
         MetricCatalog.StoiClassic,
         MetricCatalog.StoiExtended,
-        // PESQ (Metrics/Pesq) and ViSQOL (Metrics/Visqol) go here, one line each.
+        PerceptualMetrics.PesqWideBand,
+        PerceptualMetrics.PesqNarrowBand,
+        PerceptualMetrics.VisqolAudio,
+        PerceptualMetrics.VisqolSpeech,
         MetricCatalog.LufsRef,
         MetricCatalog.LufsDeg,
         MetricCatalog.LufsDiff,
