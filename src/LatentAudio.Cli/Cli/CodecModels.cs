@@ -11,9 +11,14 @@ public sealed record CodecModel(
     ModelIdentity Identity,
     IMelFrontEnd FrontEnd,
     Func<Tensor, float[]>? Vocoder,
-    Func<Tensor, float[]>? GriffinLim = null) : IDisposable
+    Func<Tensor, float[]>? GriffinLim = null,
+    IDisposable? Owner = null) : IDisposable
 {
-    public void Dispose() => Vae.Dispose();
+    public void Dispose()
+    {
+        if (Owner is not null) Owner.Dispose();
+        else Vae.Dispose();
+    }
 }
 
 /// <summary>Loads a model for the codec commands (a seam: tests pass a fake, the integrator the real loader).</summary>
@@ -24,16 +29,38 @@ public interface ICodecModelProvider
     CodecModel Load(string spec, string? revision);
 }
 
-/// <summary>The provider the CLI uses until the ONNX VAE/vocoder and the AudioLDM front-end are wired in.</summary>
-public sealed class UnwiredCodecModelProvider : ICodecModelProvider
+/// <summary>
+/// The real provider: resolves the model (folder, hub id or alias), loads the ONNX VAE and vocoder, and identifies
+/// the weights by the sha256 of the VAE's safetensors file, so a file only decodes with the weights that made it.
+/// </summary>
+public sealed class OnnxCodecModelProvider : ICodecModelProvider
 {
-    // TODO(integrator): return new CodecModel(AutoencoderKl.Load(location), identity from ModelResolver + sha256 of the
-    // VAE weights, a DelegateMelFrontEnd over Dsp.AudioLdmFrontEnd, mel => vocoder.Vocode(...)).
-    public CodecModel Load(string spec, string? revision) =>
-        throw new LatentAudioException($"cannot load model '{spec}': this build has no VAE runtime wired into the codec commands yet");
+    public CodecModel Load(string spec, string? revision)
+    {
+        var name = revision is null || spec.Contains('@') || Directory.Exists(spec) ? spec : $"{spec}@{revision}";
+        var loaded = LoadedModel.Load(name, ModelParts.All);
+        var location = ModelResolver.Resolve(name, ModelParts.Vae);
+        var weights = Path.Combine(location.VaeFolder, LatentAudio.Models.Vae.AutoencoderKl.WeightsFile);
+        byte[] sha;
+        using (var fs = File.OpenRead(weights)) sha = System.Security.Cryptography.SHA256.HashData(fs);
+        var identity = new ModelIdentity(location.Id, location.Revision ?? "", sha);
+        var config = loaded.MelConfig;
+        var frontEnd = new Dsp.AudioLdmFrontEnd(config);
+        var front = new DelegateMelFrontEnd(config.SampleRate, config.Hop, config.NMels,
+            x => { var n = frontEnd.Normalize(x); return new NormalizedSignal(n.Samples, n.Mean, n.Scale); },
+            (y, mean, scale) => new Dsp.NormalizedAudio([], mean, scale).Restore(y),
+            x => frontEnd.LogMel(x),
+            (float)Math.Log(config.LogFloor));
+        var vocoder = loaded.Vocoder!;
+        var griffinLim = new Dsp.GriffinLim(config);
+        return new CodecModel(loaded.Vae, identity, front,
+            mel => vocoder.Vocode(mel.Reshape(1, mel.Shape[0], mel.Shape[1])).Data,
+            mel => griffinLim.FromLogMel(mel, mel.Shape[0] * config.Hop),
+            loaded);
+    }
 }
 
 public static class CodecModels
 {
-    public static ICodecModelProvider Default { get; } = new UnwiredCodecModelProvider();
+    public static ICodecModelProvider Default { get; } = new OnnxCodecModelProvider();
 }

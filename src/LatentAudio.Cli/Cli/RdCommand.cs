@@ -21,7 +21,7 @@ public delegate IReadOnlyDictionary<string, double> RdMetrics(float[] reference,
 /// </summary>
 public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : ICommand
 {
-    public RdCommand() : this(CodecModels.Default, BasicMetrics) { }
+    public RdCommand() : this(CodecModels.Default, LibraryMetrics) { }
 
     public static readonly double[] DefaultTargetsKbps = [48, 24, 12, 8, 6, 4, 2];
 
@@ -115,27 +115,15 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
         return values;
     }
 
-    /// <summary>
-    /// Placeholder metrics until the metrics library is wired in (TODO(integrator): mel distance, LSD, STOI, ESTOI,
-    /// PESQ WB): waveform SNR and SI-SDR (Le Roux et al. 2019, eq. 1-3), in dB.
-    /// </summary>
-    public static IReadOnlyDictionary<string, double> BasicMetrics(float[] reference, float[] degraded, int sampleRate)
-    {
-        int n = Math.Min(reference.Length, degraded.Length);
-        double rr = 0, dd = 0, rd = 0, err = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double r = reference[i], d = degraded[i];
-            rr += r * r; dd += d * d; rd += r * d; err += (r - d) * (r - d);
-        }
-        double alpha = rr > 0 ? rd / rr : 0;
-        double target = alpha * alpha * rr, noise = dd - 2 * alpha * rd + alpha * alpha * rr;
-        return new Dictionary<string, double>
-        {
-            ["snr_db"] = 10 * Math.Log10(rr / Math.Max(err, 1e-20)),
-            ["si_sdr_db"] = 10 * Math.Log10(Math.Max(target, 1e-20) / Math.Max(noise, 1e-20)),
-        };
-    }
+    /// <summary>The metrics of each RD point, from the metrics library (definitions: latentaudio metrics --list).</summary>
+    public static readonly string[] RdMetricKeys = ["mel_distance", "lsd", "stoi", "estoi", "si_sdr", "pesq_wb"];
+
+    public static IReadOnlyDictionary<string, double> LibraryMetrics(float[] reference, float[] degraded, int sampleRate) =>
+        Reconstruction.ReconstructionMetrics.Create(RdMetricKeys)(reference, degraded, sampleRate);
+
+    /// <summary>Cheap waveform-only metrics (SNR, SI-SDR) for fast tests of the sweep itself.</summary>
+    public static IReadOnlyDictionary<string, double> WaveformMetrics(float[] reference, float[] degraded, int sampleRate) =>
+        Reconstruction.ReconstructionMetrics.Create(["snr", "si_sdr"])(reference, degraded, sampleRate);
 }
 
 /// <summary>CSV and a self-contained HTML page (inline SVG plots) for rd results.</summary>

@@ -80,12 +80,12 @@ public class CodecCliTests
     {
         using var tmp = new TestPaths.TempDir();
         WavWriter.Write(tmp.File("a.wav"), CodecTestData.Tone(1.2));
-        var r = Run(new RdCommand(new FakeProvider(CodecTestData.ModelA), RdCommand.BasicMetrics), tmp.File("a.wav"), "--model", "m", "-o", tmp.File("rd"), "--kbps", "16,4,2");
+        var r = Run(new RdCommand(new FakeProvider(CodecTestData.ModelA), RdCommand.WaveformMetrics), tmp.File("a.wav"), "--model", "m", "-o", tmp.File("rd"), "--kbps", "16,4,2");
         Assert.True(r.Code == 0, r.Err);
         var csv = File.ReadAllLines(tmp.File("rd/rd.csv"));
         Assert.StartsWith("input,codec,setting,actual_kbps", csv[0]);
         Assert.Equal(1 + 1 + 3 + 6, csv.Length); // header, ceiling, 3 latent points, 6 Opus points
-        Assert.Contains("si_sdr_db", csv[0]);
+        Assert.Contains("si_sdr", csv[0]);
         Assert.Contains("<svg", File.ReadAllText(tmp.File("rd/rd.html")));
         Assert.Contains("\"points\"", File.ReadAllText(tmp.File("rd/rd.json")));
     }
