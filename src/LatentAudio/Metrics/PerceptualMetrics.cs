@@ -7,21 +7,21 @@ namespace LatentAudio.Metrics;
 public static class PerceptualMetrics
 {
     public static IMetric PesqWideBand { get; } = new Metric(new(
-        "pesq_wb", "PESQ wide-band (MOS-LQO)", "MOS", MetricDirection.Higher, 4.64,
+        "pesq_wb", "PESQ wide-band (MOS-LQO)", "MOS", MetricDirection.Higher, 4.6439,
         "ITU-T P.862 perceptual model with the P.862.2 wide-band input filter and MOS-LQO mapping (speech only)",
-        "16 kHz; ceiling about 4.64", "ITU-T P.862 (2001), P.862.2 (2007); values as ludlows/python-pesq", "16 kHz (resampled if needed)"),
+        "16 kHz; ceiling 4.6439 (raw 4.5 through the P.862.2 mapping)", "ITU-T P.862 (2001), P.862.2 (2007); values as ludlows/python-pesq", "16 kHz (resampled if needed)"),
         p => Unavailable(() => Pesq.Compute(p.AtRate(16000).Reference, p.AtRate(16000).Degraded, 16000, PesqMode.WideBand)));
 
     public static IMetric PesqNarrowBand { get; } = new Metric(new(
-        "pesq_nb", "PESQ narrow-band (MOS-LQO)", "MOS", MetricDirection.Higher, 4.55,
+        "pesq_nb", "PESQ narrow-band (MOS-LQO)", "MOS", MetricDirection.Higher, 4.5486,
         "ITU-T P.862 with the IRS receive filter, P.862.1 mapping to MOS-LQO (speech only)",
-        "8 kHz or 16 kHz (16 kHz used); ceiling about 4.55", "ITU-T P.862 (2001), P.862.1 (2003); values as ludlows/python-pesq", "16 kHz (resampled if needed)"),
+        "8 kHz or 16 kHz (16 kHz used); ceiling 4.5486 (raw 4.5 through the P.862.1 mapping)", "ITU-T P.862 (2001), P.862.1 (2003); values as ludlows/python-pesq", "16 kHz (resampled if needed)"),
         p => Unavailable(() => Pesq.Compute(p.AtRate(16000).Reference, p.AtRate(16000).Degraded, 16000, PesqMode.NarrowBand)));
 
     public static IMetric VisqolAudio { get; } = new Metric(new(
-        "visqol_audio", "ViSQOL v3 audio mode (MOS-LQO)", "MOS", MetricDirection.Higher, 4.73,
+        "visqol_audio", "ViSQOL v3 audio mode (MOS-LQO)", "MOS", MetricDirection.Higher, 4.7321,
         "32-band gammatone NSIM over aligned patches, mapped to MOS by Google's nu-SVR model (music and general audio)",
-        "48 kHz (other rates upsampled), search window radius 60; ceiling 4.73",
+        "48 kHz (other rates upsampled), search window radius 60; ceiling 4.7321 (identical signals)",
         "Hines et al. 2015; Chinen et al., \"ViSQOL v3\", QoMEX 2020; google/visqol conformance values", "48 kHz (resampled)"),
         p => Unavailable(() => Visqol.Compute(p.ReferenceAudio, p.DegradedAudio, VisqolMode.Audio).Mos));
 

@@ -44,8 +44,10 @@ public sealed class MetricPropertyTests(ITestOutputHelper output)
             // The Brahms excerpt opens with digital silence, where ssr_eval's LSD is not 0 even for identical
             // signals (see LsdOfIdenticalSignalsIsNotZeroOverDigitalSilence).
             if (v.Info.Key == "lsd" && name.StartsWith("music")) continue;
+            // MOS ceilings are stated to 4 decimals (the references compute them in float32).
+            double tolerance = v.Info.Unit == "MOS" ? 1e-4 : v.Info.Key == "lsd" ? 1e-6 : 1e-9;
             if (double.IsPositiveInfinity(ideal)) Assert.True(double.IsPositiveInfinity(v.Value!.Value), v.Info.Key);
-            else Assert.True(Math.Abs(v.Value!.Value - ideal) < (v.Info.Key == "lsd" ? 1e-6 : 1e-9), $"{v.Info.Key}: {v.Value} vs ideal {ideal}");
+            else Assert.True(Math.Abs(v.Value!.Value - ideal) < tolerance, $"{v.Info.Key}: {v.Value} vs ideal {ideal}");
         }
         Assert.Equal(report["lufs_ref"], report["lufs_deg"]);
     }
