@@ -92,13 +92,7 @@ public sealed class Mp3Reader : IAudioReader
 
     public void Skip(long frames)
     {
-        var drop = new float[4096 * Format.Channels];
-        while (frames > 0)
-        {
-            int n = Read(drop.AsSpan(0, (int)Math.Min(4096, frames) * Format.Channels));
-            if (n == 0) return;
-            frames -= n;
-        }
+        this.SkipByDecoding(frames);
     }
 
     private static InvalidInputException Wrap(string name, Exception e) =>

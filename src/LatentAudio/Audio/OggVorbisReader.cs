@@ -79,13 +79,7 @@ public sealed class OggVorbisReader : IAudioReader
     {
         // Decode and drop: NVorbis 0.10.5's SeekTo lands 128 samples early on FFmpeg/libvorbis files (measured: the
         // samples after SeekTo(t) equal those of a continuous decode at t - 128), so it is not used.
-        var drop = new float[4096 * Format.Channels];
-        while (frames > 0)
-        {
-            int n = Read(drop.AsSpan(0, (int)Math.Min(4096, frames) * Format.Channels));
-            if (n == 0) return;
-            frames -= n;
-        }
+        this.SkipByDecoding(frames);
     }
 
     private static InvalidInputException Wrap(string name, Exception e) =>

@@ -149,17 +149,8 @@ public sealed class WavReader : IAudioReader
         }
     }
 
-    private static int ReadFully(Stream s, Span<byte> buffer)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = s.Read(buffer[total..]);
-            if (n == 0) break;
-            total += n;
-        }
-        return total;
-    }
+    // Stream.Read may return fewer bytes than asked before the end: read until full or end of stream.
+    private static int ReadFully(Stream s, Span<byte> buffer) => s.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
 
     public void Dispose() => _stream.Dispose();
 
