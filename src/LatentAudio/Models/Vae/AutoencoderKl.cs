@@ -45,7 +45,7 @@ public sealed class AutoencoderKl : ILatentAutoencoder
         var (config, file) = OpenValidated(vaeFolder);
         using (file)
         {
-            var weights = new SafetensorsWeights(file);
+            var weights = file;
             // One graph at a time: each protobuf holds a copy of its weights until ONNX Runtime has taken them.
             var encoderGraph = VaeGraphs.BuildEncoder(config, weights, trackFrames);
             var encoder = new OnnxNetwork(encoderGraph.Model, settings);
@@ -64,11 +64,14 @@ public sealed class AutoencoderKl : ILatentAutoencoder
         }
     }
 
-    private static (VaeConfig, SafetensorsFile) OpenValidated(string vaeFolder)
+    /// <summary>diffusers' PyTorch weights name, read (restricted unpickler) only when no .safetensors is present.</summary>
+    public const string PyTorchWeightsFile = "diffusion_pytorch_model.bin";
+
+    private static (VaeConfig, CheckpointWeights) OpenValidated(string vaeFolder)
     {
         var config = VaeConfig.Load(Path.Combine(vaeFolder, "config.json"));
-        var file = SafetensorsFile.Open(Path.Combine(vaeFolder, WeightsFile));
-        try { WeightCheck.Validate(file, ExpectedTensors.ForVae(config)); }
+        var file = CheckpointWeights.Open(vaeFolder, WeightsFile, PyTorchWeightsFile);
+        try { file.Validate(ExpectedTensors.ForVae(config)); }
         catch { file.Dispose(); throw; }
         return (config, file);
     }
@@ -78,7 +81,7 @@ public sealed class AutoencoderKl : ILatentAutoencoder
         var (config, file) = OpenValidated(vaeFolder);
         using (file)
         {
-            var weights = new SafetensorsWeights(file);
+            var weights = file;
             return (config, VaeGraphs.BuildEncoder(config, weights, trackFrames), VaeGraphs.BuildDecoder(config, weights, trackFrames));
         }
     }

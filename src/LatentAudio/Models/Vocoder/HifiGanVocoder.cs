@@ -13,6 +13,8 @@ namespace LatentAudio.Models.Vocoder;
 public sealed class HifiGanVocoder : IVocoder
 {
     public const string WeightsFile = "model.safetensors";
+    /// <summary>transformers' PyTorch weights name, read (restricted unpickler) only when no .safetensors is present.</summary>
+    public const string PyTorchWeightsFile = "pytorch_model.bin";
 
     private readonly OnnxNetwork _network;
 
@@ -40,12 +42,9 @@ public sealed class HifiGanVocoder : IVocoder
     public static (VocoderConfig Config, BuiltGraph Graph) BuildGraph(string vocoderFolder, int? trackFrames = null)
     {
         var config = VocoderConfig.Load(Path.Combine(vocoderFolder, "config.json"));
-        var weightsPath = Path.Combine(vocoderFolder, WeightsFile);
-        if (!File.Exists(weightsPath) && File.Exists(Path.Combine(vocoderFolder, "pytorch_model.bin")))
-            throw InvalidInputException.ForFile(vocoderFolder, "holds only pytorch_model.bin; convert it to model.safetensors");
-        using var file = SafetensorsFile.Open(weightsPath);
-        WeightCheck.Validate(file, ExpectedTensors.ForVocoder(config));
-        return (config, HifiGanGraph.Build(config, new SafetensorsWeights(file), trackFrames));
+        using var file = CheckpointWeights.Open(vocoderFolder, WeightsFile, PyTorchWeightsFile);
+        file.Validate(ExpectedTensors.ForVocoder(config));
+        return (config, HifiGanGraph.Build(config, file, trackFrames));
     }
 
     /// <summary>Log-mel [B, T, mels] (leading 1s allowed) -> [B, samples]; an un-batched [T, mels] gives [samples].</summary>
