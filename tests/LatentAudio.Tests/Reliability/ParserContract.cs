@@ -24,15 +24,16 @@ public static class ParserContract
     public static long AllocationLimit(int inputLength) => (64L << 20) + 256L * inputLength;
 
     /// <summary>Runs one input; returns null when the contract holds.</summary>
-    public static ContractFinding? Check(ParserTarget target, byte[] input)
+    /// <param name="rejected">Told the message when the parser rejects the input (the fuzzer counts distinct ones).</param>
+    public static ContractFinding? Check(ParserTarget target, byte[] input, Action<string>? rejected = null)
     {
-        var first = RunOnce(target, input);
+        var first = RunOnce(target, input, rejected);
         if (first is null || first.Kind != "hang") return first;
         // A slow run on a shared 2-core machine may be the scheduler: a hang must reproduce.
-        return RunOnce(target, input);
+        return RunOnce(target, input, null);
     }
 
-    private static ContractFinding? RunOnce(ParserTarget target, byte[] input)
+    private static ContractFinding? RunOnce(ParserTarget target, byte[] input, Action<string>? rejected)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
@@ -40,7 +41,7 @@ public static class ParserContract
         {
             target.Run(input);
         }
-        catch (InvalidInputException) { }
+        catch (InvalidInputException e) { rejected?.Invoke(e.Message); }
         catch (Exception e)
         {
             var site = e.StackTrace?.Split('\n').FirstOrDefault()?.Trim() ?? "";
