@@ -14,7 +14,10 @@ CORPUS=fuzz/corpus/$TARGET
 OUT=fuzz/out
 [ -d "$CORPUS" ] || { echo "no corpus for target '$TARGET' ($CORPUS)"; exit 2; }
 
-dotnet build -c Release fuzz/LatentAudio.Fuzz -o "$OUT" -v quiet -nologo >/dev/null
+mkdir -p fuzz/findings
+if ! dotnet build -c Release fuzz/LatentAudio.Fuzz -o "$OUT" -v quiet -nologo >fuzz/findings/build.log 2>&1; then
+  grep -E "error" fuzz/findings/build.log | sort -u; exit 1
+fi
 
 if [ "$MODE" = mutate ]; then
   exec dotnet "$OUT/LatentAudio.Fuzz.dll" mutate "$TARGET" "$SECONDS_TO_RUN" "$CORPUS" "${FUZZ_SEED:-1}"

@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using LatentAudio;
+using LatentAudio.Fuzz;
 using LatentAudio.Tests.Reliability;
 
 // latentaudio fuzz harness (issue 8).
 //   afl TARGET                          run under afl-fuzz (SharpFuzz out-of-process loop)
 //   mutate TARGET SECONDS CORPUS [SEED] in-process seeded mutation fuzzing (no AFL needed); findings to fuzz/findings
 //   replay TARGET FILE|DIR...           check the contract on given inputs
+//   seed-codec FILE                     write a small latent file (the codec target's seed)
+if (args.Length == 2 && args[0] == "seed-codec") { CodecSeed.Write(args[1]); return 0; }
 if (args.Length < 2) { Console.Error.WriteLine("usage: LatentAudio.Fuzz afl|mutate|replay TARGET ..."); return 2; }
 using var targets = new ParserTargets();
 var target = targets[args[1]];
