@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
+using LatentAudio.Codec.Bitstream;
 using LatentAudio.Audio;
 using LatentAudio.Codec.Container;
 using LatentAudio.Models.Config;
@@ -58,10 +60,41 @@ public sealed class ParserTargets : IDisposable
         foreach (var name in file.Entries.Keys) file.ReadFloats(name);
     }
 
+    /// <summary>
+    /// The reader on the bytes as given, then on the same bytes with every CRC32 the framing allows recomputed:
+    /// without that, nearly every mutation stops at a checksum and the header and chunk parsers stay unexplored.
+    /// </summary>
     private static void Codec(byte[] bytes)
+    {
+        try { ReadLatent(bytes); }
+        catch (InvalidInputException) { }
+        ReadLatent(WithValidCrcs(bytes));
+    }
+
+    private static void ReadLatent(byte[] bytes)
     {
         var reader = LatentFileReader.Open(new MemoryStream(bytes, writable: false), "fuzz.lat");
         foreach (var _ in reader.ReadWindows()) { }
+    }
+
+    /// <summary>Rewrites the header CRC and each chunk's CRC (docs/format.md framing) as far as the lengths hold.</summary>
+    public static byte[] WithValidCrcs(byte[] input)
+    {
+        var b = (byte[])input.Clone();
+        int pre = LatentFileFormat.PreambleBytes;
+        if (b.Length < pre + 4) return b;
+        long headerEnd = pre + (long)BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(10));
+        if (headerEnd + 4 > b.Length) return b;
+        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan((int)headerEnd), Crc32.Compute(b.AsSpan(0, (int)headerEnd)));
+        long at = headerEnd + 4;
+        while (at + 5 + 4 <= b.Length)
+        {
+            long end = at + 5 + (long)BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan((int)at + 1));
+            if (end + 4 > b.Length) break;
+            BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan((int)end), Crc32.Compute(b.AsSpan((int)at, (int)(end - at))));
+            at = end + 4;
+        }
+        return b;
     }
 
     /// <summary>
