@@ -50,8 +50,12 @@ public sealed class ParserTargets : IDisposable
     private static void Audio(byte[] bytes)
     {
         using var reader = AudioFile.OpenReader(new MemoryStream(bytes, writable: false), "fuzz.audio");
-        var chunk = new float[1024 * Math.Max(1, reader.Format.Channels)];
+        int ch = Math.Max(1, reader.Format.Channels);
+        var chunk = new float[Math.Clamp((1 << 18) / ch, 1, 1024) * ch];
         while (reader.Read(chunk) > 0) { }
+        // and the CLI's whole-file path, which sizes its buffers from the header
+        using var again = AudioFile.OpenReader(new MemoryStream(bytes, writable: false), "fuzz.audio");
+        AudioFile.ReadAll(again, "fuzz.audio");
     }
 
     private void Safetensors(byte[] bytes)
