@@ -59,16 +59,18 @@ public static class AudioFile
         int ch = fmt.Channels;
         long cap = want ?? (fmt.TotalFrames is long t ? Math.Max(0, t - skip) : 1 << 20);
         if ((cap * ch) > Array.MaxLength) throw InvalidInputException.ForFile(name, "is too long to load at once; ask for a window with --offset/--seconds");
-        // The header's length is a hint, not a promise: a tiny corrupt file may announce days of audio, so the first
-        // allocation is capped and the arrays grow as samples actually arrive.
-        cap = Math.Min(cap, InitialFramesCap);
+        // A header's length (e.g. an MP3's Xing frame count) is a claim, not bytes present: start at most 4 M samples
+        // and grow as audio really arrives (a 1.5 KB file claiming 2^28 frames made 1 GB; fuzzing, issue 8).
+        cap = Math.Min(cap, Math.Max(1, (1 << 22) / ch));
         var planar = new float[ch][];
         for (int c = 0; c < ch; c++) planar[c] = new float[Math.Max(cap, 0)];
-        var chunk = new float[4096 * ch];
+        // Frames per read shrink with the channel count: a tiny file may claim 65535 channels (fuzzing, issue 8).
+        int chunkFrames = Math.Clamp((1 << 18) / ch, 1, 4096);
+        var chunk = new float[chunkFrames * ch];
         long frames = 0;
         while (want is null || frames < want)
         {
-            int ask = (int)Math.Min(4096, want is long w ? w - frames : 4096);
+            int ask = (int)Math.Min(chunkFrames, want is long w ? w - frames : chunkFrames);
             int got = reader.Read(chunk.AsSpan(0, ask * ch));
             if (got == 0) break;
             if (frames + got > planar[0].Length)

@@ -22,6 +22,7 @@ internal sealed class ConfigJson
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true });
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw InvalidInputException.ForFile(path, "config is not a JSON object");
+            JsonText.EnsureReadable(doc.RootElement, path, "config");
             return new ConfigJson(path, doc.RootElement.Clone());
         }
         catch (JsonException e) { throw InvalidInputException.ForFile(path, $"not valid JSON ({e.Message.Split('.')[0]})"); }

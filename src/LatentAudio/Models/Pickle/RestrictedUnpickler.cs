@@ -55,7 +55,7 @@ public sealed class RestrictedUnpickler
                 case (byte)'L': Push(ParseLong(ReadLine().TrimEnd('L'))); break; // LONG
                 case 0x8a: Push(LittleEndianSigned(ReadBytes(ReadByte()))); break; // LONG1
                 case 0x8b: Push(LittleEndianSigned(ReadBytes(ReadLength(4)))); break; // LONG4
-                case (byte)'F': Push(double.Parse(ReadLine(), CultureInfo.InvariantCulture)); break; // FLOAT
+                case (byte)'F': Push(ParseFloat(ReadLine())); break; // FLOAT
                 case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(ReadBytes(8))); break; // BINFLOAT
                 case (byte)'S': Push(ParseQuoted(ReadLine())); break;      // STRING
                 case (byte)'T': Push(Latin1(ReadBytes(ReadLength(4)))); break; // BINSTRING
@@ -181,6 +181,10 @@ public sealed class RestrictedUnpickler
         _pos = end + 1;
         return s.EndsWith('\r') ? s[..^1] : s;
     }
+
+    // double.Parse threw FormatException on a malformed FLOAT line (found by fuzzing, issue 8).
+    private double ParseFloat(string s) =>
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw Bad($"bad float '{s}'");
 
     private object ParseIntLine(string s) => s switch { "00" => false, "01" => true, _ => ParseLong(s) };
 

@@ -12,6 +12,7 @@ internal static class SafetensorsHeader
         catch (JsonException e) { throw InvalidInputException.ForFile(path, $"corrupt .safetensors header (not JSON: {e.Message.Split('.')[0]})"); }
         using (doc)
         {
+            JsonText.EnsureReadable(doc.RootElement, path, ".safetensors header");
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(path, "header is not a JSON object");
             var entries = new Dictionary<string, SafetensorsEntry>(StringComparer.Ordinal);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
