@@ -45,7 +45,6 @@ public static class AudioFile
         return buffer;
     }
 
-    private const long InitialFramesCap = 1 << 22;
 
     public static AudioBuffer ReadAll(IAudioReader reader, string name, double offsetSeconds = 0, double? seconds = null)
     {
