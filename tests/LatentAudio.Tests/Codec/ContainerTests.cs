@@ -163,7 +163,7 @@ public class ContainerTests
         }
     }
 
-    private sealed class ForwardOnlyStream(byte[] data) : Stream
+    internal sealed class ForwardOnlyStream(byte[] data) : Stream
     {
         private readonly MemoryStream _inner = new(data);
         public override bool CanRead => true;
