@@ -53,27 +53,8 @@ public sealed class OggVorbisReader : IAudioReader
         }
     }
 
-    public int Read(Span<float> destination)
-    {
-        int ch = Format.Channels;
-        int want = destination.Length / ch * ch;
-        if (want == 0) return 0;
-        if (_scratch.Length < want) _scratch = new float[want];
-        int got = 0;
-        try
-        {
-            while (got < want)
-            {
-                int n = _vorbis.ReadSamples(_scratch, got, want - got);
-                if (n <= 0) break;
-                got += n;
-            }
-        }
-        catch (Exception e) when (e is not InvalidInputException) { throw Wrap(_name, e); }
-        got -= got % ch;
-        _scratch.AsSpan(0, got).CopyTo(destination);
-        return got / ch;
-    }
+    public int Read(Span<float> destination) =>
+        LibraryDecoderReads.ReadFrames(_vorbis.ReadSamples, destination, Format.Channels, ref _scratch, e => Wrap(_name, e));
 
     public void Skip(long frames)
     {
