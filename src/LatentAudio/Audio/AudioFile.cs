@@ -50,10 +50,7 @@ public static class AudioFile
     {
         var fmt = reader.Format;
         long skip = (long)Math.Round(offsetSeconds * fmt.SampleRate);
-        long? want = seconds is double s ? (long)Math.Round(s * fmt.SampleRate) : null;
-        if (fmt.TotalFrames is long total && skip >= total && total > 0)
-            throw InvalidInputException.ForFile(name, $"--offset {offsetSeconds} s is past the end ({(double)total / fmt.SampleRate:0.###} s)");
-        if (skip > 0) reader.Skip(skip);
+        long? want = AudioWindowStart.SkipTo(reader, name, offsetSeconds, seconds);
 
         int ch = fmt.Channels;
         long cap = want ?? (fmt.TotalFrames is long t ? Math.Max(0, t - skip) : 1 << 20);

@@ -11,14 +11,8 @@ public sealed record AudioStats(long Frames, int SampleRate, float Peak, double 
     /// </summary>
     public static AudioStats Measure(IAudioReader reader, string name, double offsetSeconds = 0, double? seconds = null)
     {
-        if (offsetSeconds < 0 || double.IsNaN(offsetSeconds)) throw new InvalidInputException($"--offset must be >= 0 (got {offsetSeconds})");
-        if (seconds is double s0 && (s0 <= 0 || double.IsNaN(s0))) throw new InvalidInputException($"--seconds must be > 0 (got {s0})");
         var fmt = reader.Format;
-        long skip = (long)Math.Round(offsetSeconds * fmt.SampleRate);
-        long? want = seconds is double s ? (long)Math.Round(s * fmt.SampleRate) : null;
-        if (fmt.TotalFrames is long total && skip >= total && total > 0)
-            throw InvalidInputException.ForFile(name, $"--offset {offsetSeconds} s is past the end ({(double)total / fmt.SampleRate:0.###} s)");
-        if (skip > 0) reader.Skip(skip);
+        long? want = AudioWindowStart.SkipTo(reader, name, offsetSeconds, seconds);
 
         int ch = fmt.Channels;
         var chunk = new float[4096 * ch];
@@ -41,7 +35,7 @@ public sealed record AudioStats(long Frames, int SampleRate, float Peak, double 
             }
             frames += got;
         }
-        if (frames == 0) throw InvalidInputException.ForFile(name, skip > 0 ? "no audio after --offset" : "contains no audio samples");
+        if (frames == 0) throw InvalidInputException.ForFile(name, offsetSeconds > 0 ? "no audio after --offset" : "contains no audio samples");
         return new AudioStats(frames, fmt.SampleRate, peak, Math.Sqrt(sumSquares / (frames * (double)ch)));
     }
 }
