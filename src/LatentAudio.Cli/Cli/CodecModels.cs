@@ -39,7 +39,7 @@ public sealed class OnnxCodecModelProvider : ICodecModelProvider
     {
         var name = revision is null || spec.Contains('@') || Directory.Exists(spec) ? spec : $"{spec}@{revision}";
         var loaded = LoadedModel.Load(name, ModelParts.All);
-        var location = ModelResolver.Resolve(name, ModelParts.Vae);
+        var location = loaded.Location;
         var weights = Path.Combine(location.VaeFolder, LatentAudio.Models.Vae.AutoencoderKl.WeightsFile);
         byte[] sha;
         using (var fs = File.OpenRead(weights)) sha = System.Security.Cryptography.SHA256.HashData(fs);

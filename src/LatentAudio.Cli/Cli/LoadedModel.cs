@@ -10,11 +10,13 @@ namespace LatentAudio.Cli;
 /// <summary>A resolved and loaded model: the VAE, the vocoder when asked for, and the facts about them.</summary>
 public sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(AutoencoderKl vae, IVocoder? vocoder, MelConfig melConfig, ModelDescription description)
+    private LoadedModel(ModelLocation location, AutoencoderKl vae, IVocoder? vocoder, MelConfig melConfig, ModelDescription description)
     {
-        Vae = vae; Vocoder = vocoder; MelConfig = melConfig; Description = description;
+        Location = location; Vae = vae; Vocoder = vocoder; MelConfig = melConfig; Description = description;
     }
 
+    /// <summary>Where the files were found (a local folder or the hub cache snapshot).</summary>
+    public ModelLocation Location { get; }
     public AutoencoderKl Vae { get; }
     public IVocoder? Vocoder { get; }
     public MelConfig MelConfig { get; }
@@ -30,7 +32,7 @@ public sealed class LoadedModel : IDisposable
         {
             if (parts.HasFlag(ModelParts.Vocoder)) vocoder = HifiGanVocoder.Load(location);
             var mel = MelConfigFor(spec, location, vocoder?.SampleRate);
-            return new LoadedModel(vae, vocoder, mel, new ModelDescription(location.Id, location.Revision, vae.Config.ScalingFactor));
+            return new LoadedModel(location, vae, vocoder, mel, new ModelDescription(location.Id, location.Revision, vae.Config.ScalingFactor));
         }
         catch
         {
