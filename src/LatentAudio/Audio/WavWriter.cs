@@ -30,18 +30,7 @@ public static class WavWriter
         long dataBytes = (long)audio.Length * ch * bytesPerSample;
         if (dataBytes > uint.MaxValue - 44) throw new InvalidInputException("audio is too long for a RIFF/WAVE file (4 GiB limit)");
         Span<byte> h = stackalloc byte[44];
-        "RIFF"u8.CopyTo(h);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[4..], (uint)(36 + dataBytes));
-        "WAVEfmt "u8.CopyTo(h[8..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[16..], 16);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[20..], (ushort)(format == WavSampleFormat.Pcm16 ? 1 : 3));
-        BinaryPrimitives.WriteUInt16LittleEndian(h[22..], (ushort)ch);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[24..], (uint)audio.SampleRate);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[28..], (uint)(audio.SampleRate * ch * bytesPerSample));
-        BinaryPrimitives.WriteUInt16LittleEndian(h[32..], (ushort)(ch * bytesPerSample));
-        BinaryPrimitives.WriteUInt16LittleEndian(h[34..], (ushort)(bytesPerSample * 8));
-        "data"u8.CopyTo(h[36..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[40..], (uint)dataBytes);
+        FillHeader(h, ch, audio.SampleRate, format, dataBytes);
         stream.Write(h);
 
         const int block = 4096;
@@ -67,6 +56,24 @@ public static class WavWriter
                 }
             stream.Write(buf, 0, o);
         }
+    }
+
+    /// <summary>The canonical 44-byte header (PCM 16 or IEEE float 32) for <paramref name="dataBytes"/> of samples.</summary>
+    internal static void FillHeader(Span<byte> h, int ch, int sampleRate, WavSampleFormat format, long dataBytes)
+    {
+        int bytesPerSample = format == WavSampleFormat.Pcm16 ? 2 : 4;
+        "RIFF"u8.CopyTo(h);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[4..], (uint)(36 + dataBytes));
+        "WAVEfmt "u8.CopyTo(h[8..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[16..], 16);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[20..], (ushort)(format == WavSampleFormat.Pcm16 ? 1 : 3));
+        BinaryPrimitives.WriteUInt16LittleEndian(h[22..], (ushort)ch);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[24..], (uint)sampleRate);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[28..], (uint)(sampleRate * ch * bytesPerSample));
+        BinaryPrimitives.WriteUInt16LittleEndian(h[32..], (ushort)(ch * bytesPerSample));
+        BinaryPrimitives.WriteUInt16LittleEndian(h[34..], (ushort)(bytesPerSample * 8));
+        "data"u8.CopyTo(h[36..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[40..], (uint)dataBytes);
     }
 
     /// <summary>x * 32768 rounded half away from zero and clipped: the inverse of the reader's /32768 for every int16.</summary>

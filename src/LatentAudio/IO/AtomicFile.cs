@@ -9,6 +9,18 @@ public static class AtomicFile
 {
     public static void Write(string path, bool overwrite, Action<Stream> write)
     {
+        using var pending = Open(path, overwrite);
+        pending.Run(() => write(pending.Stream));
+        pending.Commit();
+    }
+
+    /// <summary>
+    /// Opens a temporary file beside <paramref name="path"/> for a writer that produces its content over time
+    /// (streaming outputs); <see cref="PendingFile.Commit"/> renames it into place, disposing without a commit
+    /// deletes it.
+    /// </summary>
+    public static PendingFile Open(string path, bool overwrite)
+    {
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw InvalidInputException.ForFile(path, "is a directory");
         if (File.Exists(full) && !overwrite)
@@ -18,24 +30,11 @@ public static class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new LatentAudioException($"{path}: cannot create the output folder ({e.Message})"); }
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(fs);
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite);
-        }
+        try { return new PendingFile(path, full, temp, overwrite, new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
             throw new LatentAudioException($"{path}: cannot be written ({e.Message})");
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
         }
     }
 
@@ -48,8 +47,57 @@ public static class AtomicFile
     public static void WriteAllText(string path, string text, bool overwrite) =>
         WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text), overwrite);
 
-    private static void TryDelete(string path)
+    internal static void TryDelete(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>A file being written under a temporary name; see <see cref="AtomicFile.Open"/>.</summary>
+public sealed class PendingFile : IDisposable
+{
+    private readonly string _shownPath, _fullPath, _tempPath;
+    private readonly bool _overwrite;
+    private bool _committed;
+
+    internal PendingFile(string shownPath, string fullPath, string tempPath, bool overwrite, FileStream stream)
+    {
+        _shownPath = shownPath; _fullPath = fullPath; _tempPath = tempPath; _overwrite = overwrite; Stream = stream;
+    }
+
+    /// <summary>The temporary file (seekable, so writers can patch headers once the length is known).</summary>
+    public FileStream Stream { get; }
+
+    /// <summary>The final path, as the caller gave it.</summary>
+    public string Path => _shownPath;
+
+    /// <summary>Runs a write step, turning I/O failures (full disk, revoked permission) into one clear error.</summary>
+    public void Run(Action write)
+    {
+        try { write(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LatentAudioException($"{_shownPath}: cannot be written ({e.Message})");
+        }
+    }
+
+    /// <summary>Flushes to disk and renames the temporary file into place.</summary>
+    public void Commit()
+    {
+        if (_committed) return;
+        Run(() =>
+        {
+            Stream.Flush(flushToDisk: true);
+            Stream.Dispose();
+            File.Move(_tempPath, _fullPath, _overwrite);
+        });
+        _committed = true;
+    }
+
+    public void Dispose()
+    {
+        if (_committed) return;
+        Stream.Dispose();
+        AtomicFile.TryDelete(_tempPath);
     }
 }
