@@ -9,10 +9,11 @@ namespace LatentAudio.Reconstruction;
 public sealed class SegmentedMetrics
 {
     /// <summary>
-    /// 30 s: far longer than any metric's own context (STOI 384 ms, PESQ/ViSQOL a few seconds), short enough that the
-    /// STFT caches of the multi-scale distances (ten settings, two signals, float64) stay around 100 MB.
+    /// 10.24 s, the model's window: far longer than any metric's own context (STOI 384 ms, PESQ/ViSQOL a few
+    /// seconds), and short enough to bound memory (every metric on a 30 s pair holds over 400 MB live, ViSQOL's
+    /// 48 kHz spectrograms and the multi-scale STFT caches mostly; measured with DOTNET_GCHeapHardLimit).
     /// </summary>
-    public const double MaxSegmentSeconds = 30;
+    public const double MaxSegmentSeconds = 10.24;
 
     private readonly PairMetrics _metrics;
     private readonly int _rate, _channels;

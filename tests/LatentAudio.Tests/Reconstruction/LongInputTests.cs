@@ -36,7 +36,7 @@ public class LongInputTests
         }
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "metrics.json")))!;
         string text = json.ToJsonString();
-        Assert.Contains("3 consecutive segments", text);
+        Assert.Contains("7 consecutive segments", text); // 65 s in segments of at most 10.24 s
         Assert.Contains("first 30 s", text);
         Assert.DoesNotContain("NaN", text);
     }

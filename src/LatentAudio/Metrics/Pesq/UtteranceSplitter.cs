@@ -21,10 +21,13 @@ internal static class UtteranceSplitter
         {
             int est = plan.DelayEstimate[u];
             float conf = plan.DelayConfidence[u];
-            int start = plan.Start[u], end = plan.End[u];
+            // A split's delay correction can push an utterance's bounds outside the reference's windows (before 0 with a
+            // large delay, past the end with a negative one); the C reference then reads outside its arrays, which is
+            // undefined behaviour. Here an utterance stops at the signal: windows outside it are not speech.
+            int start = Math.Max(plan.Start[u], 0), end = Math.Min(plan.End[u], refVad.Windows);
             int speechStart = start;
             while (speechStart < end && refVad.Vad[speechStart] <= 0f) speechStart++;
-            int speechEnd = end;
+            int speechEnd = Math.Min(end, refVad.Windows - 1);
             while (speechEnd > start && refVad.Vad[speechEnd] <= 0f) speechEnd--;
             speechEnd++;
             if (speechEnd - speechStart < 200) { u++; continue; }
