@@ -1,6 +1,7 @@
 using LatentAudio.Dsp;
 using LatentAudio.Models;
 using LatentAudio.Models.Hub;
+using LatentAudio.Models.Onnx;
 using LatentAudio.Models.Vae;
 using LatentAudio.Models.Vocoder;
 using LatentAudio.Reconstruction;
@@ -23,14 +24,14 @@ public sealed class LoadedModel : IDisposable
     public ModelDescription Description { get; }
 
     /// <summary>Resolves <paramref name="spec"/> (folder, hub id or alias; may download) and loads the parts asked for.</summary>
-    public static LoadedModel Load(string spec, ModelParts parts)
+    public static LoadedModel Load(string spec, ModelParts parts, SessionSettings? settings = null)
     {
         var location = ModelResolver.Resolve(spec, parts);
-        var vae = AutoencoderKl.Load(location);
+        var vae = AutoencoderKl.Load(location, settings);
         IVocoder? vocoder = null;
         try
         {
-            if (parts.HasFlag(ModelParts.Vocoder)) vocoder = HifiGanVocoder.Load(location);
+            if (parts.HasFlag(ModelParts.Vocoder)) vocoder = HifiGanVocoder.Load(location, settings);
             var mel = MelConfigFor(spec, location, vocoder?.SampleRate);
             return new LoadedModel(location, vae, vocoder, mel, new ModelDescription(location.Id, location.Revision, vae.Config.ScalingFactor));
         }

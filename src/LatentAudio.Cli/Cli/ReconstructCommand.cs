@@ -63,7 +63,8 @@ public sealed class ReconstructCommand : ICommand
         if (settings.GriffinLimIterations < 1) throw new UsageException("--iterations must be at least 1");
 
         var parts = settings.UsesVocoder ? LatentAudio.Models.ModelParts.All : LatentAudio.Models.ModelParts.Vae;
-        using var loaded = LoadedModel.Load(model, parts);
+        // Streamed runs go window after window for as long as the input lasts: peak memory beats a planned block.
+        using var loaded = LoadedModel.Load(model, parts, new LatentAudio.Models.Onnx.SessionSettings { MemoryPattern = false });
         var metrics = ReconstructionMetrics.Create(only);
         var reconstructor = new Reconstructor(loaded.Vae, loaded.Vocoder, loaded.MelConfig, loaded.Description, settings, metrics);
 
