@@ -20,7 +20,7 @@ public sealed class DecodedAudioAssembler
     {
         _h = header;
         _write = write;
-        long codedLength = new Resampler(header.SampleRate, header.CodedSampleRate).OutputLength(header.SampleLength);
+        long codedLength = header.CodedSampleLength;
         _paths = header.Streams.Select(level => new StreamPath(header, frontEnd, vocode, level, codedLength)).ToArray();
     }
 
@@ -75,9 +75,10 @@ public sealed class DecodedAudioAssembler
         public void Finish()
         {
             Vocoder.Finish();
-            if (_coded < _codedLength) Vocoded(new float[_codedLength - _coded]); // the vocoder gave fewer: silence, restored
+            var zeros = new float[1 << 14];
+            while (_coded < _codedLength) Vocoded(zeros); // the vocoder gave fewer: silence, restored
             _resampler.Finish();
-            if (_final < _sampleLength) Resampled(new float[_sampleLength - _final]); // resampling gave fewer: zeros
+            while (_final < _sampleLength) Resampled(zeros); // resampling gave fewer: zeros
         }
 
         private void Vocoded(ReadOnlySpan<float> samples)

@@ -25,7 +25,7 @@ public sealed class StreamingMelDecoder(ILatentAutoencoder vae, LatentFileHeader
         var plan = h.Plan();
         var windows = plan.Windows;
         int streams = h.Streams.Length, c = h.LatentChannels, rows = h.LatentRows, down = h.Downsample, mels = h.MelBins;
-        int capacity = windows.Max(w => w.Length) * down;
+        int capacity = plan.MaxLength * down;
         var held = Enumerable.Range(0, streams).Select(_ => new List<OwnedLatent>()).ToArray();
         var sums = Enumerable.Range(0, streams).Select(_ => new double[capacity * mels]).ToArray();
         var weights = new double[capacity];
