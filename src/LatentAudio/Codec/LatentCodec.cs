@@ -133,12 +133,16 @@ public sealed class LatentCodec
     public IEnumerable<MelBlock> DecodeMelBlocks(LatentFileReader reader) =>
         new StreamingMelDecoder(_vae, reader.Header).Decode(reader.ReadWindows().Select(w => new OwnedLatent(w.StreamIndex, w.Window, w.Owned)));
 
+    /// <summary>
+    /// The whole mel in memory (short files, rd). Buffers grow with the frames that really decode, never to a size
+    /// the header merely claims, so a damaged file fails before it can make this allocate much.
+    /// </summary>
     private static Tensor[] CollectMels(LatentFileHeader h, IEnumerable<MelBlock> blocks)
     {
-        var data = Enumerable.Range(0, h.Streams.Length).Select(_ => new float[(long)h.MelFrames * h.MelBins]).ToArray();
+        var data = Enumerable.Range(0, h.Streams.Length).Select(_ => new GrowingBuffer()).ToArray();
         foreach (var b in blocks)
-            for (int s = 0; s < data.Length; s++) Array.Copy(b.Streams[s], 0, data[s], b.FirstFrame * h.MelBins, (long)b.Count * h.MelBins);
-        return data.Select(d => new Tensor(d, h.MelFrames, h.MelBins)).ToArray();
+            for (int s = 0; s < data.Length; s++) data[s].Append(b.Streams[s]);
+        return data.Select(d => new Tensor(d.ToArray(), h.MelFrames, h.MelBins)).ToArray();
     }
 
     /// <summary>
@@ -177,15 +181,31 @@ public sealed class LatentCodec
     /// <summary>Collects streamed output into one buffer of the header's exact length.</summary>
     private sealed class PlanarCollector(LatentFileHeader h)
     {
-        private readonly float[][] _channels = Enumerable.Range(0, h.Streams.Length).Select(_ => new float[h.SampleLength]).ToArray();
-        private long _at;
+        private readonly GrowingBuffer[] _channels = Enumerable.Range(0, h.Streams.Length).Select(_ => new GrowingBuffer()).ToArray();
 
         public void Write(float[][] planar, int count)
         {
-            for (int c = 0; c < _channels.Length; c++) Array.Copy(planar[c], 0, _channels[c], _at, count);
-            _at += count;
+            for (int c = 0; c < _channels.Length; c++) _channels[c].Append(planar[c].AsSpan(0, count));
         }
 
-        public AudioBuffer ToBuffer() => new(_channels, h.SampleRate);
+        public AudioBuffer ToBuffer() => new(_channels.Select(c => c.ToArray()).ToArray(), h.SampleRate);
+    }
+
+    /// <summary>A float list that doubles as data arrives.</summary>
+    private sealed class GrowingBuffer
+    {
+        private float[] _data = new float[4096];
+        private int _count;
+
+        public void Append(ReadOnlySpan<float> values)
+        {
+            if ((long)_count + values.Length > Array.MaxLength) throw new InvalidInputException("decoded signal is too long to hold in memory; decode it to a file instead");
+            if (_count + values.Length > _data.Length)
+                Array.Resize(ref _data, (int)Math.Min(Array.MaxLength, Math.Max(_count + (long)values.Length, 2L * _data.Length)));
+            values.CopyTo(_data.AsSpan(_count));
+            _count += values.Length;
+        }
+
+        public float[] ToArray() => _count == _data.Length ? _data : _data.AsSpan(0, _count).ToArray();
     }
 }
