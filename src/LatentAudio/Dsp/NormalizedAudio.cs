@@ -23,18 +23,10 @@ public sealed record NormalizedAudio(float[] Samples, double Mean, double Scale)
     /// </summary>
     public static NormalizedAudio From(ReadOnlySpan<float> x)
     {
-        float mean = NumpyFloat32.Mean(x);
+        var level = LevelNormalizer.Measure(x);
         var y = new float[x.Length];
-        float peak = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = x[i] - mean;
-            peak = Math.Max(peak, Math.Abs(y[i]));
-        }
-        // np.float32 + Python float is float64 in NumPy 1.x; the array division then runs in float32.
-        float denom = (float)(peak + Epsilon);
-        for (int i = 0; i < y.Length; i++) y[i] = Math.Clamp(y[i] / denom * (float)TargetPeak, -1f, 1f);
-        return new NormalizedAudio(y, mean, TargetPeak / denom);
+        level.Apply(x, y);
+        return new NormalizedAudio(y, level.Mean, level.Scale);
     }
 
     /// <summary>Undoes the normalisation on a model output: y / Scale + Mean, level-matched with the original.</summary>

@@ -70,18 +70,39 @@ public sealed class Resampler
         var output = new float[outLen];
         var x = new double[input.Length];
         for (int i = 0; i < x.Length; i++) x[i] = input[i];
-        for (long o = 0; o < outLen; o++)
-        {
-            long block = o / _new;
-            int phase = (int)(o - block * _new);
-            var k = _kernels[phase];
-            // Kernel tap j reads input[block * orig - _width + j]; torchaudio zero-pads outside the input.
-            long start = block * _orig - _width + _tapOffset[phase];
-            long lo = Math.Max(0, start), hi = Math.Min(x.Length, start + k.Length);
-            if (hi <= lo) continue;
-            output[o] = (float)TensorPrimitives.Dot(x.AsSpan((int)lo, (int)(hi - lo)), k.AsSpan((int)(lo - start), (int)(hi - lo)));
-        }
+        for (long o = 0; o < outLen; o++) output[o] = OutputSample(o, x, 0, x.Length);
         return output;
+    }
+
+    /// <summary>True when the rates are equal and samples pass through unchanged.</summary>
+    internal bool IsIdentity => _orig == _new;
+
+    /// <summary>The first input sample output <paramref name="o"/> reads (may be negative: zero padding).</summary>
+    internal long FirstInput(long o)
+    {
+        long block = o / _new;
+        int phase = (int)(o - block * _new);
+        return block * _orig - _width + _tapOffset[phase];
+    }
+
+    /// <summary>One past the last input sample output <paramref name="o"/> reads.</summary>
+    internal long EndInput(long o) => FirstInput(o) + _kernels[(int)(o % _new)].Length;
+
+    /// <summary>
+    /// Output sample <paramref name="o"/> from the input held in <paramref name="x"/>, whose element 0 is input
+    /// sample <paramref name="xStart"/>, of an input <paramref name="totalInput"/> samples long. The whole-signal and
+    /// the streaming paths both come here, so they agree sample for sample.
+    /// </summary>
+    internal float OutputSample(long o, ReadOnlySpan<double> x, long xStart, long totalInput)
+    {
+        long block = o / _new;
+        int phase = (int)(o - block * _new);
+        var k = _kernels[phase];
+        // Kernel tap j reads input[block * orig - _width + j]; torchaudio zero-pads outside the input.
+        long start = block * _orig - _width + _tapOffset[phase];
+        long lo = Math.Max(0, start), hi = Math.Min(totalInput, start + k.Length);
+        if (hi <= lo) return 0f;
+        return (float)TensorPrimitives.Dot(x.Slice((int)(lo - xStart), (int)(hi - lo)), k.AsSpan((int)(lo - start), (int)(hi - lo)));
     }
 
     public static float[] Resample(ReadOnlySpan<float> input, int fromRate, int toRate) =>

@@ -24,12 +24,9 @@ public sealed class MelErrorAccumulator
     }
 }
 
-/// <summary>What one mono channel became: every output (normalised domain) and the VAE's mel error.</summary>
-public sealed record ChannelResult(IReadOnlyDictionary<string, float[]> Outputs, MelErrorAccumulator VaeMelError, int Windows);
-
 /// <summary>
-/// Runs one normalised mono channel through the chain window by window: log-mel -> VAE -> vocoder and/or
-/// Griffin-Lim, plus the oracle paths without the VAE, crossfading window outputs.
+/// Runs one window of one normalised mono channel through the chain: log-mel -> VAE -> vocoder and/or Griffin-Lim,
+/// plus the oracle paths without the VAE. The caller crossfades the windows (see <see cref="Crossfader"/>).
 /// </summary>
 public sealed class ChannelReconstructor
 {
@@ -48,43 +45,39 @@ public sealed class ChannelReconstructor
         if (settings.UsesGriffinLim) _griffinLim = new GriffinLim(frontEnd.Config, settings.GriffinLimIterations, seed: settings.Seed);
     }
 
-    public ChannelResult Run(float[] normalized)
+    /// <summary>The outputs this reconstructor renders, in file order.</summary>
+    public IReadOnlyList<string> OutputNames()
     {
-        var cfg = _frontEnd.Config;
-        int window = (int)Math.Round(_settings.WindowSeconds * cfg.SampleRate);
-        int overlap = (int)Math.Round(_settings.OverlapSeconds * cfg.SampleRate);
-        var plan = new WindowPlan(normalized.Length, window, Math.Min(overlap, window - 1));
         var names = new List<string>();
-        if (_settings.UsesVocoder) names.AddRange([OutputNames.VaeVocoder, OutputNames.OracleVocoder]);
-        if (_settings.UsesGriffinLim) names.AddRange([OutputNames.VaeGriffinLim, OutputNames.OracleGriffinLim]);
-        var faders = names.ToDictionary(n => n, _ => new Crossfader(normalized.Length));
-        var melError = new MelErrorAccumulator();
-        int windows = 0;
+        if (_settings.UsesVocoder) names.AddRange([Reconstruction.OutputNames.VaeVocoder, Reconstruction.OutputNames.OracleVocoder]);
+        if (_settings.UsesGriffinLim) names.AddRange([Reconstruction.OutputNames.VaeGriffinLim, Reconstruction.OutputNames.OracleGriffinLim]);
+        return names;
+    }
 
-        foreach (var w in plan.Windows())
+    /// <summary>Renders every output for one window (normalised samples); the VAE's mel error goes to <paramref name="melError"/>.</summary>
+    public IReadOnlyDictionary<string, float[]> Render(AudioWindow w, ReadOnlySpan<float> normalized, MelErrorAccumulator melError)
+    {
+        var outputs = new Dictionary<string, float[]>();
+        var segment = normalized.ToArray();
+        var mel = _timer.Time("mel", () => ModelMel(segment));
+        var decoded = _timer.Time("vae_encode+decode", () => RunVae(mel, _settings.Seed + w.Index));
+        melError.Add(mel.Data, decoded.Data);
+
+        if (_vocoder is not null && _settings.UsesVocoder)
         {
-            windows++;
-            var (start, length) = ((int)w.Start, w.Length);
-            var mel = _timer.Time("mel", () => ModelMel(normalized.AsSpan(start, length)));
-            var decoded = _timer.Time("vae_encode+decode", () => RunVae(mel, _settings.Seed + w.Index));
-            melError.Add(mel.Data, decoded.Data);
-
-            if (_vocoder is not null && _settings.UsesVocoder)
-            {
-                var both = Stack(decoded, mel);
-                var wave = _timer.Time("vocoder", () => _vocoder.Vocode(both));
-                int perItem = (int)(wave.Length / 2);
-                if (perItem < w.Length) throw new LatentAudioException($"vocoder returned {perItem} samples for a {w.Length}-sample window");
-                faders[OutputNames.VaeVocoder].Add(w, wave.Data.AsSpan(0, w.Length));
-                faders[OutputNames.OracleVocoder].Add(w, wave.Data.AsSpan(perItem, w.Length));
-            }
-            if (_griffinLim is not null)
-            {
-                faders[OutputNames.VaeGriffinLim].Add(w, _timer.Time("griffinlim", () => _griffinLim.FromLogMel(decoded, w.Length)));
-                faders[OutputNames.OracleGriffinLim].Add(w, _timer.Time("griffinlim", () => _griffinLim.FromLogMel(mel, w.Length)));
-            }
+            var both = Stack(decoded, mel);
+            var wave = _timer.Time("vocoder", () => _vocoder.Vocode(both));
+            int perItem = (int)(wave.Length / 2);
+            if (perItem < w.Length) throw new LatentAudioException($"vocoder returned {perItem} samples for a {w.Length}-sample window");
+            outputs[Reconstruction.OutputNames.VaeVocoder] = wave.Data.AsSpan(0, w.Length).ToArray();
+            outputs[Reconstruction.OutputNames.OracleVocoder] = wave.Data.AsSpan(perItem, w.Length).ToArray();
         }
-        return new ChannelResult(faders.ToDictionary(kv => kv.Key, kv => kv.Value.Output), melError, windows);
+        if (_griffinLim is not null)
+        {
+            outputs[Reconstruction.OutputNames.VaeGriffinLim] = _timer.Time("griffinlim", () => _griffinLim.FromLogMel(decoded, w.Length));
+            outputs[Reconstruction.OutputNames.OracleGriffinLim] = _timer.Time("griffinlim", () => _griffinLim.FromLogMel(mel, w.Length));
+        }
+        return outputs;
     }
 
     /// <summary>
