@@ -35,15 +35,16 @@ public sealed class AudioLdmCodecFrontEnd : IMelFrontEnd
 
     public ILevelMeter MeasureLevel(long totalSamples) => new Meter(totalSamples);
 
-    /// <summary>NormalizedAudio.From's arithmetic: float32 x − mean, / (peak + 1e-8) in float32, × 0.5, clipped.</summary>
-    public void NormalizeBlock(ReadOnlySpan<float> samples, double mean, double scale, Span<float> destination)
-    {
-        float m = (float)mean;
-        // Scale = 0.5 / denom was computed in binary64 from the binary32 denom; dividing back and rounding recovers it exactly
-        float denom = (float)(NormalizedAudio.TargetPeak / scale);
-        for (int i = 0; i < samples.Length; i++)
-            destination[i] = Math.Clamp((samples[i] - m) / denom * (float)NormalizedAudio.TargetPeak, -1f, 1f);
-    }
+    /// <summary>NormalizedAudio.From's arithmetic (<see cref="LevelNormalizer.Apply"/>).</summary>
+    public void NormalizeBlock(ReadOnlySpan<float> samples, double mean, double scale, Span<float> destination) =>
+        Normalizer(mean, scale).Apply(samples, destination);
+
+    /// <summary>
+    /// The normaliser behind a stored (Mean, Scale): Mean is a binary32 value, and Scale = 0.5 / denominator was
+    /// computed in binary64 from the binary32 denominator, so dividing back and rounding recovers it exactly.
+    /// </summary>
+    private static LevelNormalizer Normalizer(double mean, double scale) =>
+        new((float)mean, (float)(NormalizedAudio.TargetPeak / scale));
 
     public long MelFrameCount(long totalSamples) => totalSamples / Config.Hop + 1;
 
@@ -70,28 +71,17 @@ public sealed class AudioLdmCodecFrontEnd : IMelFrontEnd
         return new Tensor(data, count, mels);
     }
 
-    /// <summary>numpy mean (pairwise, float32) and the extremes; the peak of |x − mean| follows from them exactly.</summary>
+    /// <summary>numpy's pairwise float32 mean and the extremes, streamed (<see cref="LevelStatistics"/>).</summary>
     private sealed class Meter(long total) : ILevelMeter
     {
-        private readonly FrontEnd.StreamingPairwiseSum _sum = new(total);
-        private float _min = float.PositiveInfinity, _max = float.NegativeInfinity;
+        private readonly LevelStatistics _stats = new(total);
 
-        public void Add(ReadOnlySpan<float> samples)
-        {
-            _sum.Add(samples);
-            if (samples.Length == 0) return;
-            _min = Math.Min(_min, System.Numerics.Tensors.TensorPrimitives.Min(samples));
-            _max = Math.Max(_max, System.Numerics.Tensors.TensorPrimitives.Max(samples));
-        }
+        public void Add(ReadOnlySpan<float> samples) => _stats.Add(samples);
 
         public (double Mean, double Scale) Finish()
         {
-            if (total == 0) return (0, NormalizedAudio.TargetPeak / (float)NormalizedAudio.Epsilon);
-            float mean = (float)((double)_sum.Sum() / total);
-            // float32 subtraction is monotonic, so max |x − mean| is reached at the minimum or the maximum
-            float peak = Math.Max(Math.Abs(_max - mean), Math.Abs(_min - mean));
-            float denom = (float)(peak + NormalizedAudio.Epsilon);
-            return (mean, NormalizedAudio.TargetPeak / denom);
+            var level = _stats.Result();
+            return (level.Mean, level.Scale);
         }
     }
 }

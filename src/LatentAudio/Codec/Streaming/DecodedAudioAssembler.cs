@@ -59,13 +59,13 @@ public sealed class DecodedAudioAssembler
         private readonly IMelFrontEnd _frontEnd;
         private readonly StreamLevel _level;
         private readonly long _codedLength, _sampleLength;
-        private readonly BlockResampler _resampler;
+        private readonly ResamplingStage _resampler;
         private long _coded, _final;
 
         public StreamPath(LatentFileHeader h, IMelFrontEnd frontEnd, Func<Tensor, float[]> vocode, StreamLevel level, long codedLength)
         {
             _frontEnd = frontEnd; _level = level; _codedLength = codedLength; _sampleLength = h.SampleLength;
-            _resampler = new BlockResampler(h.CodedSampleRate, h.SampleRate, Resampled);
+            _resampler = new ResamplingStage(h.CodedSampleRate, h.SampleRate, Resampled);
             Vocoder = new ChunkedVocoder(vocode, h.MelBins, h.HopLength, h.MelFrames, Vocoded);
         }
 

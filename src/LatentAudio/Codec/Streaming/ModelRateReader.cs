@@ -15,7 +15,7 @@ internal sealed class ModelRateReader : IDisposable
     private readonly string _name;
     private readonly ChannelPolicy _policy;
     private readonly long _frames;
-    private readonly BlockResampler[] _resamplers;
+    private readonly ResamplingStage[] _resamplers;
     private readonly float[] _block;
     private readonly float[] _mono = new float[BlockFrames];
     private readonly double[] _mix = new double[BlockFrames];
@@ -27,7 +27,7 @@ internal sealed class ModelRateReader : IDisposable
         _reader = reader; _name = name; _policy = policy; _frames = frames;
         var fmt = reader.Format;
         Streams = policy == ChannelPolicy.Each ? fmt.Channels : 1;
-        _resamplers = Enumerable.Range(0, Streams).Select(s => new BlockResampler(fmt.SampleRate, modelRate, x => sink(s, x))).ToArray();
+        _resamplers = Enumerable.Range(0, Streams).Select(s => new ResamplingStage(fmt.SampleRate, modelRate, x => sink(s, x))).ToArray();
         _block = new float[BlockFrames * fmt.Channels];
     }
 
