@@ -59,7 +59,7 @@ public sealed class LatentCodec
         var header = Header(encoder, input, options);
         var plan = header.Plan();
         var writer = new LatentFileWriter(output, header);
-        var stats = new SymbolStatistics(_vae.LatentChannels);
+        using var stats = new SymbolStatistics(_vae.LatentChannels, (long)input.Levels.Length * header.LatentChannels * header.LatentRows * header.LatentFrames);
         double secondsPerLatentFrame = (double)_vae.Downsample * _frontEnd.HopLength / _frontEnd.SampleRate;
         foreach (var owned in encoder.Encode(open, input, plan, sourceName))
         {

@@ -147,4 +147,23 @@ public class StreamingCodecTests
         var back = codec.DecodeAudio(new MemoryStream(fromFile.ToArray()), "a", m => new float[m.Shape[0] * 160]);
         Assert.Equal((audio.Length, 2, 44100), (back.Length, back.ChannelCount, back.SampleRate));
     }
+
+    [Theory]
+    [InlineData(5_000)]
+    [InlineData(60_000)]
+    public void StreamedZstdBaselineEqualsOneShotCompression(int blocks)
+    {
+        var rng = new Random(3);
+        using var stats = new SymbolStatistics(8, 8L * blocks);
+        var all = new List<byte>();
+        for (int done = 0; done < blocks;)
+        {
+            int n = Math.Min(blocks - done, rng.Next(1, 5000));
+            var symbols = Enumerable.Range(0, 8 * n).Select(_ => (int)Math.Round(rng.NextDouble() * rng.NextDouble() * 40 - 10)).ToArray();
+            stats.Add(symbols);
+            foreach (var v in symbols) { all.Add((byte)v); all.Add((byte)(v >> 8)); }
+            done += n;
+        }
+        Assert.Equal(SymbolStatistics.ZstdBytes(all.ToArray()), stats.ZstdBytes());
+    }
 }
