@@ -126,7 +126,30 @@ public sealed class LatentCodec
         if (h.LatentChannels != _vae.LatentChannels || h.Downsample != _vae.Downsample || h.MelBins != _frontEnd.MelBins
             || h.HopLength != _frontEnd.HopLength || h.CodedSampleRate != _frontEnd.SampleRate)
             throw InvalidInputException.ForFile(name, $"latent layout ({h.LatentChannels} ch, /{h.Downsample}, {h.MelBins} mels, hop {h.HopLength}, {h.CodedSampleRate} Hz) does not match the decoder's model");
+        long cost = ResamplerDesignCost(h.CodedSampleRate, h.SampleRate);
+        if (cost > MaxResamplerDesignCost)
+            throw InvalidInputException.ForFile(name, $"sample rate {h.SampleRate} Hz is implausible: resampling {h.CodedSampleRate} Hz to it needs a polyphase filter of {cost} taps to design");
         return reader;
+    }
+
+    /// <summary>
+    /// Bound on <see cref="ResamplerDesignCost"/>: every common rate needs under 10^7 (44.1 kHz: 441 phases × 174
+    /// taps); a forged rate such as 767,999 Hz would need 1.2·10^10 operations and ~100 MB of kernels.
+    /// </summary>
+    private const long MaxResamplerDesignCost = 1L << 31;
+
+    /// <summary>
+    /// Work to design the <see cref="Resampler"/> from <paramref name="from"/> to <paramref name="to"/> Hz: output
+    /// phases × taps looked at per phase (to/g × (2·width + from/g), g = gcd, width as Resampler computes it).
+    /// </summary>
+    internal static long ResamplerDesignCost(int from, int to)
+    {
+        if (from == to) return 0;
+        int a = from, b = to;
+        while (b != 0) (a, b) = (b, a % b);
+        long orig = from / a, phases = to / a;
+        long width = (long)Math.Ceiling(Resampler.DefaultLowpassFilterWidth * (double)orig / (Math.Min(orig, phases) * Resampler.DefaultRolloff));
+        return phases * (2 * width + orig);
     }
 
     /// <summary>The file's cross-faded log-mel, block by block as its chunks are read (bounded memory).</summary>

@@ -125,4 +125,20 @@ public class DecoderCapsTests
         Assert.Equal(samples, written);
         Assert.True(worstStep < 16 << 20, $"one step allocated {worstStep} bytes");
     }
+
+    [Fact]
+    public void ForgedOddSampleRateIsRefusedBeforeDesigningAResampler()
+    {
+        Assert.True(LatentCodec.ResamplerDesignCost(16000, 44100) < 10_000_000);
+        Assert.True(LatentCodec.ResamplerDesignCost(16000, 48000) < 10_000_000);
+        var bad = WithHeader(Encode(3), h => h with
+        {
+            SampleRate = 767_999,
+            MelFrames = (int)LatentFileHeader.MelFramesFor(h.SampleLength, 767_999, h.CodedSampleRate, h.HopLength, h.Downsample),
+        });
+        var started = DateTime.UtcNow;
+        var e = Assert.Throws<InvalidInputException>(() => Codec().DecodeAudio(new MemoryStream(bad), "odd.lat", m => new float[m.Shape[0] * 160]));
+        Assert.Contains("767999 Hz is implausible", e.Message);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
+    }
 }
