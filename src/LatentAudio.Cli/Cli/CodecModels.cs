@@ -45,12 +45,7 @@ public sealed class OnnxCodecModelProvider : ICodecModelProvider
         using (var fs = File.OpenRead(weights)) sha = System.Security.Cryptography.SHA256.HashData(fs);
         var identity = new ModelIdentity(location.Id, location.Revision ?? "", sha);
         var config = loaded.MelConfig;
-        var frontEnd = new Dsp.AudioLdmFrontEnd(config);
-        var front = new DelegateMelFrontEnd(config.SampleRate, config.Hop, config.NMels,
-            x => { var n = frontEnd.Normalize(x); return new NormalizedSignal(n.Samples, n.Mean, n.Scale); },
-            (y, mean, scale) => new Dsp.NormalizedAudio([], mean, scale).Restore(y),
-            x => frontEnd.LogMel(x),
-            (float)Math.Log(config.LogFloor));
+        var front = new AudioLdmCodecFrontEnd(config);
         var vocoder = loaded.Vocoder!;
         var griffinLim = new Dsp.GriffinLim(config);
         return new CodecModel(loaded.Vae, identity, front,

@@ -43,10 +43,17 @@ public sealed class DecodeCommand(ICodecModelProvider models) : ICommand
                     ? model.Vocoder ?? throw new LatentAudioException($"model {model.Identity} has no vocoder loaded")
                     : model.GriffinLim ?? throw new LatentAudioException("the Griffin-Lim decoder is not available in this build");
                 var codec = new LatentCodec(model.Vae, model.Identity, model.FrontEnd);
-                AudioBuffer audio;
-                using (var fs = File.OpenRead(input)) audio = codec.DecodeAudio(fs, input, vocode);
-                WavWriter.Write(target, audio, WavSampleFormat.Pcm16, force);
-                context.Out.WriteLine($"{input} -> {target} ({audio.ChannelCount} ch, {audio.SampleRate} Hz, {audio.Length} samples, {decoder})");
+                // streamed: chunk by chunk in, window by window through the VAE and vocoder, block by block out
+                using var fs = File.OpenRead(input);
+                var reader = codec.OpenChecked(fs, input);
+                var h = reader.Header;
+                long wavBytes = h.SampleLength * h.Streams.Length * 2L;
+                if (wavBytes > uint.MaxValue - 44)
+                    throw InvalidInputException.ForFile(input, $"decodes to {h.SampleLength} samples x {h.Streams.Length} channels, more than a WAV file holds (4 GiB)");
+                using var wav = new WavStreamWriter(target, h.Streams.Length, h.SampleRate, WavSampleFormat.Pcm16, force);
+                codec.DecodeTo(reader, vocode, (planar, count) => wav.Write(planar, 0, count));
+                wav.Complete();
+                context.Out.WriteLine($"{input} -> {target} ({h.Streams.Length} ch, {h.SampleRate} Hz, {wav.FramesWritten} samples, {decoder})");
             }
         }
         finally { model?.Dispose(); }

@@ -40,9 +40,9 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
         var reports = new List<Dictionary<string, object>>();
         foreach (var (input, target) in jobs)
         {
-            var audio = AudioFile.Read(input);
             BitrateReport? report = null;
-            AtomicFile.Write(target, force, s => report = codec.Encode(audio, s, new LatentCodecOptions(settings, policy), input));
+            // the input is read in passes, block by block (level, then windows): memory does not grow with its length
+            AtomicFile.Write(target, force, s => report = codec.Encode(() => AudioFile.OpenReader(input), s, new LatentCodecOptions(settings, policy), input));
             context.Out.WriteLine($"{input} -> {target}");
             context.Out.WriteLine(report!.ToText());
             var row = report.ToDictionary();

@@ -6,8 +6,23 @@ namespace LatentAudio.Codec;
 public sealed record NormalizedSignal(float[] Samples, double Mean, double Scale);
 
 /// <summary>
-/// The audio front-end the codec needs, kept as its own small interface so the codec compiles without the DSP
-/// code; <see cref="DelegateMelFrontEnd"/> adapts the real <c>LatentAudio.Dsp.AudioLdmFrontEnd</c>.
+/// Measures the level a front-end's <see cref="IMelFrontEnd.Normalize"/> would remove, from samples streamed in
+/// order (a first pass over a long input), without holding them.
+/// </summary>
+public interface ILevelMeter
+{
+    /// <summary>The next samples of the signal, in order.</summary>
+    void Add(ReadOnlySpan<float> samples);
+    /// <summary>Mean and Scale exactly as <see cref="IMelFrontEnd.Normalize"/> gives them for the whole signal.</summary>
+    (double Mean, double Scale) Finish();
+}
+
+/// <summary>
+/// The audio front-end the codec needs, kept as its own small interface so the codec does not depend on one DSP
+/// implementation (tests use a cheap fake); <see cref="AudioLdmCodecFrontEnd"/> adapts the real one. Besides the
+/// whole-signal members, it computes everything block by block (level measured in one pass, normalisation per
+/// block, any range of log-mel frames from the samples around it), so long inputs are never held whole; the block
+/// members give bit-identical values to the whole-signal ones.
 /// </summary>
 public interface IMelFrontEnd
 {
@@ -20,25 +35,22 @@ public interface IMelFrontEnd
     float SilenceLogMel { get; }
     /// <summary>DC removal + level normalisation of mono samples at <see cref="SampleRate"/>.</summary>
     NormalizedSignal Normalize(ReadOnlySpan<float> samples);
-    /// <summary>Undoes <see cref="Normalize"/> on decoded samples.</summary>
+    /// <summary>Undoes <see cref="Normalize"/> on decoded samples (sample by sample, so blocks may be restored separately).</summary>
     float[] Restore(ReadOnlySpan<float> normalized, double mean, double scale);
     /// <summary>Natural-log mel of normalised samples, time-major [T, MelBins].</summary>
     Tensor LogMel(ReadOnlySpan<float> normalized);
-}
 
-/// <summary>An <see cref="IMelFrontEnd"/> made of delegates (how the integrator plugs in AudioLdmFrontEnd).</summary>
-public sealed class DelegateMelFrontEnd(
-    int sampleRate, int hopLength, int melBins,
-    Func<float[], NormalizedSignal> normalize,
-    Func<float[], double, double, float[]> restore,
-    Func<float[], Tensor> logMel,
-    float silenceLogMel = -11.512925f) : IMelFrontEnd
-{
-    public int SampleRate => sampleRate;
-    public int HopLength => hopLength;
-    public int MelBins => melBins;
-    public float SilenceLogMel => silenceLogMel;
-    public NormalizedSignal Normalize(ReadOnlySpan<float> samples) => normalize(samples.ToArray());
-    public float[] Restore(ReadOnlySpan<float> normalized, double mean, double scale) => restore(normalized.ToArray(), mean, scale);
-    public Tensor LogMel(ReadOnlySpan<float> normalized) => logMel(normalized.ToArray());
+    /// <summary>Starts measuring the level of a signal of <paramref name="totalSamples"/> samples.</summary>
+    ILevelMeter MeasureLevel(long totalSamples);
+    /// <summary>Normalises a block with a level measured over the whole signal (the values Normalize gives there).</summary>
+    void NormalizeBlock(ReadOnlySpan<float> samples, double mean, double scale, Span<float> destination);
+    /// <summary>Frames <see cref="LogMel"/> gives for a signal of <paramref name="totalSamples"/> samples.</summary>
+    long MelFrameCount(long totalSamples);
+    /// <summary>The normalised samples [Start, End) that frames [firstFrame, firstFrame + count) of the whole signal's log-mel depend on.</summary>
+    (long Start, long End) MelSupport(long firstFrame, int count, long totalSamples);
+    /// <summary>
+    /// Frames [firstFrame, firstFrame + count) of <c>LogMel(whole signal)</c>, given the samples
+    /// <see cref="MelSupport"/> names (<paramref name="support"/> starts at sample <paramref name="supportStart"/>).
+    /// </summary>
+    Tensor LogMelFrames(ReadOnlySpan<float> support, long supportStart, long totalSamples, long firstFrame, int count);
 }

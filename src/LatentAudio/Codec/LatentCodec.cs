@@ -2,6 +2,7 @@ using LatentAudio.Audio;
 using LatentAudio.Codec.Container;
 using LatentAudio.Codec.Entropy;
 using LatentAudio.Codec.Quantisation;
+using LatentAudio.Codec.Streaming;
 using LatentAudio.Dsp;
 using LatentAudio.Models;
 using LatentAudio.Tensors;
@@ -42,55 +43,53 @@ public sealed class LatentCodec
     /// <summary>Encodes <paramref name="audio"/> into <paramref name="output"/>; returns the honest bitrate report.</summary>
     public BitrateReport Encode(AudioBuffer audio, Stream output, LatentCodecOptions options, string sourceName = "input")
     {
-        options.Quantiser.Validate();
         audio.EnsureFinite(sourceName);
-        int down = _vae.Downsample, mels = _frontEnd.MelBins;
-        if (options.WindowMelFrames % down != 0 || options.OverlapMelFrames % down != 0 || options.OverlapMelFrames >= options.WindowMelFrames || options.OverlapMelFrames < 0)
-            throw new InvalidInputException($"window {options.WindowMelFrames} and overlap {options.OverlapMelFrames} mel frames must be multiples of {down} with overlap < window");
-        var sources = options.Channels switch
-        {
-            ChannelPolicy.Each => audio.Split(ChannelMode.Each),
-            ChannelPolicy.Mix => [audio.ToMono(ChannelMode.Mix)],
-            _ => [audio.ToMono(ChannelMode.First)],
-        };
-        var levels = new StreamLevel[sources.Count];
-        var melStreams = new Tensor[sources.Count];
-        for (int s = 0; s < sources.Count; s++)
-        {
-            var mono = sources[s].Channel(0);
-            var atModelRate = audio.SampleRate == _frontEnd.SampleRate ? mono : Resampler.Resample(mono, audio.SampleRate, _frontEnd.SampleRate);
-            var norm = _frontEnd.Normalize(atModelRate);
-            if (!double.IsFinite(norm.Mean) || !double.IsFinite(norm.Scale) || !(norm.Scale > 0) || norm.Samples.Any(v => !float.IsFinite(v)))
-                throw InvalidInputException.ForFile(sourceName, "is digital silence or cannot be normalised (the front-end gave a non-finite level)");
-            levels[s] = new StreamLevel(norm.Mean, norm.Scale);
-            melStreams[s] = FitFrames(_frontEnd.LogMel(norm.Samples), norm.Samples.Length, down, mels);
-        }
-        int melFrames = melStreams[0].Shape[0];
-        var header = new LatentFileHeader(Model, audio.SampleRate, audio.ChannelCount, options.Channels, audio.Length, levels,
-            _frontEnd.SampleRate, _frontEnd.HopLength, mels, _vae.LatentChannels, down, melFrames,
-            options.WindowMelFrames, options.OverlapMelFrames, options.Quantiser.Mode, (float)options.Quantiser.Value,
-            options.PrecisionBits, options.ModelPolicy);
+        return Encode(() => new BufferAudioReader(audio), output, options, sourceName);
+    }
+
+    /// <summary>
+    /// Encodes the audio <paramref name="open"/> reads (called once per pass: it must give the same signal each time)
+    /// into <paramref name="output"/>, window by window: memory does not grow with the input's length.
+    /// </summary>
+    public BitrateReport Encode(Func<IAudioReader> open, Stream output, LatentCodecOptions options, string sourceName = "input")
+    {
+        options.Quantiser.Validate();
+        var encoder = new WindowedLatentEncoder(_vae, _frontEnd);
+        var input = Measure(encoder, open, options.Channels, options.WindowMelFrames, options.OverlapMelFrames, sourceName);
+        var header = Header(encoder, input, options);
         var plan = header.Plan();
         var writer = new LatentFileWriter(output, header);
-        var stats = new SymbolStatistics(_vae.LatentChannels);
-        double secondsPerLatentFrame = (double)down * _frontEnd.HopLength / _frontEnd.SampleRate;
-        foreach (var window in plan.Windows)
+        using var stats = new SymbolStatistics(_vae.LatentChannels, (long)input.Levels.Length * header.LatentChannels * header.LatentRows * header.LatentFrames);
+        double secondsPerLatentFrame = (double)_vae.Downsample * _frontEnd.HopLength / _frontEnd.SampleRate;
+        foreach (var owned in encoder.Encode(open, input, plan, sourceName))
         {
-            for (int s = 0; s < melStreams.Length; s++)
-            {
-                var owned = EncodeWindow(melStreams[s], window, down);
-                double budget = options.Quantiser.Mode == StepMode.TargetBitrate
-                    ? options.Quantiser.Value * 1000 * window.OwnedLength * secondsPerLatentFrame : 0;
-                var coded = LatentBlockCoder.Encode(owned, options.Quantiser, options.PrecisionBits, options.ModelPolicy, budget);
-                stats.Add(coded.Symbols);
-                writer.WriteWindow(s, window, coded);
-            }
+            var window = owned.Window;
+            double budget = options.Quantiser.Mode == StepMode.TargetBitrate
+                ? options.Quantiser.Value * 1000 * window.OwnedLength * secondsPerLatentFrame : 0;
+            var coded = LatentBlockCoder.Encode(owned.Owned, options.Quantiser, options.PrecisionBits, options.ModelPolicy, budget);
+            stats.Add(coded.Symbols);
+            writer.WriteWindow(owned.StreamIndex, window, coded);
         }
         writer.Finish();
-        double valuesPerSecond = melStreams.Length * _vae.LatentChannels * (mels / down) * (double)_frontEnd.SampleRate / (_frontEnd.HopLength * down);
-        return new BitrateReport(audio.DurationSeconds, audio.SampleRate, audio.ChannelCount, melStreams.Length, stats.Values,
+        int streams = input.Levels.Length, mels = _frontEnd.MelBins, down = _vae.Downsample;
+        double valuesPerSecond = streams * _vae.LatentChannels * (mels / down) * (double)_frontEnd.SampleRate / (_frontEnd.HopLength * down);
+        return new BitrateReport(input.DurationSeconds, input.SampleRate, input.Channels, streams, stats.Values,
             valuesPerSecond, stats.EntropyBits(), writer.HeaderBytes, writer.BytesWritten, stats.ZstdBytes());
     }
+
+    private EncoderInput Measure(WindowedLatentEncoder encoder, Func<IAudioReader> open, ChannelPolicy channels, int window, int overlap, string sourceName)
+    {
+        int down = _vae.Downsample;
+        if (window % down != 0 || overlap % down != 0 || overlap >= window || overlap < 0)
+            throw new InvalidInputException($"window {window} and overlap {overlap} mel frames must be multiples of {down} with overlap < window");
+        return encoder.Measure(open, channels, sourceName);
+    }
+
+    private LatentFileHeader Header(WindowedLatentEncoder encoder, EncoderInput input, LatentCodecOptions options) =>
+        new(Model, input.SampleRate, input.Channels, options.Channels, input.Frames, input.Levels,
+            _frontEnd.SampleRate, _frontEnd.HopLength, _frontEnd.MelBins, _vae.LatentChannels, _vae.Downsample, encoder.MelFrames(input.ModelSamples),
+            options.WindowMelFrames, options.OverlapMelFrames, options.Quantiser.Mode, (float)options.Quantiser.Value,
+            options.PrecisionBits, options.ModelPolicy);
 
     /// <summary>
     /// The ceiling of the rate–distortion curve: the same windows and cross-fade, but the float32 posterior mean
@@ -99,74 +98,26 @@ public sealed class LatentCodec
     /// </summary>
     public DecodedLatentFile UnquantisedMels(AudioBuffer audio, ChannelPolicy channels = ChannelPolicy.Mix, string sourceName = "input")
     {
-        using var ms = new MemoryStream();
-        // a throwaway file gives the exact header (levels, frame count, plan); its quantised payload is ignored
-        Encode(audio, ms, new LatentCodecOptions(QuantiserSettings.FixedStep(1.0), channels), sourceName);
-        ms.Position = 0;
-        var h = LatentFileReader.Open(ms, sourceName).Header;
-        var plan = h.Plan();
-        int c = h.LatentChannels, rows = h.LatentRows, tl = h.LatentFrames;
-        var sources = channels switch
-        {
-            ChannelPolicy.Each => audio.Split(ChannelMode.Each),
-            ChannelPolicy.Mix => [audio.ToMono(ChannelMode.Mix)],
-            _ => [audio.ToMono(ChannelMode.First)],
-        };
-        var result = new Tensor[sources.Count];
-        for (int s = 0; s < sources.Count; s++)
-        {
-            var mono = sources[s].Channel(0);
-            var atModelRate = audio.SampleRate == _frontEnd.SampleRate ? mono : Resampler.Resample(mono, audio.SampleRate, _frontEnd.SampleRate);
-            var norm = _frontEnd.Normalize(atModelRate);
-            var mel = FitFrames(_frontEnd.LogMel(norm.Samples), norm.Samples.Length, h.Downsample, h.MelBins);
-            var latent = new float[c * tl * rows];
-            foreach (var w in plan.Windows)
-            {
-                var owned = EncodeWindow(mel, w, h.Downsample);
-                for (int ch = 0; ch < c; ch++)
-                    Array.Copy(owned.Values, ch * w.OwnedLength * rows, latent, (ch * tl + w.OwnedStart) * rows, w.OwnedLength * rows);
-            }
-            result[s] = DecodeLatent(latent, plan, h);
-        }
-        return new DecodedLatentFile(h, result, 0);
-    }
-
-    /// <summary>Runs the VAE on the window's context and keeps its own frames as a [C, owned, rows] block.</summary>
-    private LatentBlock EncodeWindow(Tensor mel, LatentWindow window, int down)
-    {
-        int mels = mel.Shape[1];
-        var slice = new float[window.Length * down * mels];
-        Array.Copy(mel.Data, window.Start * down * mels, slice, 0, slice.Length);
-        var (mean, _) = _vae.Encode(new Tensor(slice, 1, 1, window.Length * down, mels));
-        int c = _vae.LatentChannels, rows = mels / down;
-        var m = mean.SqueezeLeading(3);
-        if (m.Shape[0] != c || m.Shape[1] != window.Length || m.Shape[2] != rows)
-            throw new LatentAudioException($"the VAE returned a latent of shape {mean.ShapeText}, expected [1, {c}, {window.Length}, {rows}]");
-        var values = new float[c * window.OwnedLength * rows];
-        int skip = window.OwnedStart - window.Start;
-        for (int ch = 0; ch < c; ch++)
-            Array.Copy(m.Data, (ch * window.Length + skip) * rows, values, ch * window.OwnedLength * rows, window.OwnedLength * rows);
-        return new LatentBlock(values, c, window.OwnedLength, rows);
-    }
-
-    /// <summary>
-    /// ceil(samples / hop) frames (enough for the vocoder's hop·T samples; a centred STFT's extra last frame is
-    /// dropped as AudioLDM2 drops it), rounded up to a multiple of the VAE's downsampling with silence frames.
-    /// </summary>
-    private Tensor FitFrames(Tensor mel, int samples, int multiple, int mels)
-    {
-        if (mel.Rank != 2 || mel.Shape[1] != mels) throw new LatentAudioException($"front-end returned mel {mel.ShapeText}, expected [T, {mels}]");
-        int needed = Math.Max(1, (samples + _frontEnd.HopLength - 1) / _frontEnd.HopLength);
-        int frames = (needed + multiple - 1) / multiple * multiple;
-        var data = new float[frames * mels];
-        int copy = Math.Min(frames, mel.Shape[0]) * mels;
-        Array.Copy(mel.Data, data, copy);
-        data.AsSpan(copy).Fill(_frontEnd.SilenceLogMel);
-        return new Tensor(data, frames, mels);
+        audio.EnsureFinite(sourceName);
+        var options = new LatentCodecOptions(QuantiserSettings.FixedStep(1.0), channels);
+        var encoder = new WindowedLatentEncoder(_vae, _frontEnd);
+        IAudioReader Open() => new BufferAudioReader(audio);
+        var input = Measure(encoder, Open, channels, options.WindowMelFrames, options.OverlapMelFrames, sourceName);
+        var h = Header(encoder, input, options);
+        var owned = encoder.Encode(Open, input, h.Plan(), sourceName);
+        return new DecodedLatentFile(h, CollectMels(h, new StreamingMelDecoder(_vae, h).Decode(owned)), 0);
     }
 
     /// <summary>Reads a latent file and decodes it to log-mel, refusing files made by another model.</summary>
     public DecodedLatentFile DecodeMel(Stream input, string name)
+    {
+        var reader = OpenChecked(input, name);
+        var mels = CollectMels(reader.Header, DecodeMelBlocks(reader));
+        return new DecodedLatentFile(reader.Header, mels, reader.BytesRead);
+    }
+
+    /// <summary>Opens a latent file and checks that this codec's model made it (before any chunk is read).</summary>
+    public LatentFileReader OpenChecked(Stream input, string name)
     {
         var reader = LatentFileReader.Open(input, name);
         var h = reader.Header;
@@ -175,75 +126,109 @@ public sealed class LatentCodec
         if (h.LatentChannels != _vae.LatentChannels || h.Downsample != _vae.Downsample || h.MelBins != _frontEnd.MelBins
             || h.HopLength != _frontEnd.HopLength || h.CodedSampleRate != _frontEnd.SampleRate)
             throw InvalidInputException.ForFile(name, $"latent layout ({h.LatentChannels} ch, /{h.Downsample}, {h.MelBins} mels, hop {h.HopLength}, {h.CodedSampleRate} Hz) does not match the decoder's model");
-        var plan = h.Plan();
-        int c = h.LatentChannels, rows = h.LatentRows, tl = h.LatentFrames;
-        var latents = Enumerable.Range(0, h.Streams.Length).Select(_ => new float[c * tl * rows]).ToArray();
-        foreach (var w in reader.ReadWindows())
-        {
-            var dst = latents[w.StreamIndex];
-            for (int ch = 0; ch < c; ch++)
-                Array.Copy(w.Owned.Values, ch * w.Window.OwnedLength * rows, dst, (ch * tl + w.Window.OwnedStart) * rows, w.Window.OwnedLength * rows);
-        }
-        var mels = latents.Select(l => DecodeLatent(l, plan, h)).ToArray();
-        return new DecodedLatentFile(h, mels, reader.BytesRead);
+        long cost = ResamplerDesignCost(h.CodedSampleRate, h.SampleRate);
+        if (cost > MaxResamplerDesignCost)
+            throw InvalidInputException.ForFile(name, $"sample rate {h.SampleRate} Hz is implausible: resampling {h.CodedSampleRate} Hz to it needs a polyphase filter of {cost} taps to design");
+        return reader;
     }
 
     /// <summary>
-    /// Decodes each window from its context frames (its own + the neighbours' stored frames) and cross-fades the
-    /// windows' mels with normalised trapezoid weights.
+    /// Bound on <see cref="ResamplerDesignCost"/>: every common rate needs under 10^7 (44.1 kHz: 441 phases × 174
+    /// taps); a forged rate such as 767,999 Hz would need 1.2·10^10 operations and ~100 MB of kernels.
     /// </summary>
-    private Tensor DecodeLatent(float[] latent, LatentWindowPlan plan, LatentFileHeader h)
+    private const long MaxResamplerDesignCost = 1L << 31;
+
+    /// <summary>
+    /// Work to design the <see cref="Resampler"/> from <paramref name="from"/> to <paramref name="to"/> Hz: output
+    /// phases × taps looked at per phase (to/g × (2·width + from/g), g = gcd, width as Resampler computes it).
+    /// </summary>
+    internal static long ResamplerDesignCost(int from, int to)
     {
-        int c = h.LatentChannels, rows = h.LatentRows, tl = h.LatentFrames, down = h.Downsample, mels = h.MelBins;
-        var sum = new double[h.MelFrames * mels];
-        var weights = new double[h.MelFrames];
-        foreach (var w in plan.Windows)
-        {
-            var slice = new float[c * w.Length * rows];
-            for (int ch = 0; ch < c; ch++)
-                Array.Copy(latent, (ch * tl + w.Start) * rows, slice, ch * w.Length * rows, w.Length * rows);
-            var mel = _vae.Decode(new Tensor(slice, 1, c, w.Length, rows)).SqueezeLeading(2);
-            if (mel.Shape[0] != w.Length * down || mel.Shape[1] != mels)
-                throw new LatentAudioException($"the VAE decoded a mel of shape {mel.ShapeText}, expected [1, 1, {w.Length * down}, {mels}]");
-            for (int t = 0; t < w.Length * down; t++)
-            {
-                int frame = w.Start * down + t;
-                double wt = plan.Weight(w, frame, down);
-                weights[frame] += wt;
-                for (int m = 0; m < mels; m++) sum[frame * mels + m] += wt * mel.Data[t * mels + m];
-            }
-        }
-        var result = new float[sum.Length];
-        for (int f = 0; f < weights.Length; f++)
-            for (int m = 0; m < mels; m++) result[f * mels + m] = (float)(sum[f * mels + m] / weights[f]);
-        return new Tensor(result, h.MelFrames, mels);
+        if (from == to) return 0;
+        int a = from, b = to;
+        while (b != 0) (a, b) = (b, a % b);
+        long orig = from / a, phases = to / a;
+        long width = (long)Math.Ceiling(Resampler.DefaultLowpassFilterWidth * (double)orig / (Math.Min(orig, phases) * Resampler.DefaultRolloff));
+        return phases * (2 * width + orig);
+    }
+
+    /// <summary>The file's cross-faded log-mel, block by block as its chunks are read (bounded memory).</summary>
+    public IEnumerable<MelBlock> DecodeMelBlocks(LatentFileReader reader) =>
+        new StreamingMelDecoder(_vae, reader.Header).Decode(reader.ReadWindows().Select(w => new OwnedLatent(w.StreamIndex, w.Window, w.Owned)));
+
+    /// <summary>
+    /// The whole mel in memory (short files, rd). Buffers grow with the frames that really decode, never to a size
+    /// the header merely claims, so a damaged file fails before it can make this allocate much.
+    /// </summary>
+    private static Tensor[] CollectMels(LatentFileHeader h, IEnumerable<MelBlock> blocks)
+    {
+        var data = Enumerable.Range(0, h.Streams.Length).Select(_ => new GrowingBuffer()).ToArray();
+        foreach (var b in blocks)
+            for (int s = 0; s < data.Length; s++) data[s].Append(b.Streams[s]);
+        return data.Select(d => new Tensor(d.ToArray(), h.MelFrames, h.MelBins)).ToArray();
     }
 
     /// <summary>
-    /// Full decode to audio: <paramref name="vocode"/> turns a log-mel [T, MelBins] into samples at the model rate;
-    /// the result is cropped to the coded length, restored to the original level, resampled to the original rate
-    /// and cut to the exact original sample count. One output channel per coded stream.
+    /// Full decode to audio, streamed: chunks are read, decoded to mel, vocoded (<paramref name="vocode"/>: log-mel
+    /// [T, MelBins] → samples at the model rate), restored to the original level, rate and exact length, and handed
+    /// to <paramref name="write"/> (planar channels, frame count) block by block. Returns the header.
     /// </summary>
-    public AudioBuffer DecodeAudio(Stream input, string name, Func<Tensor, float[]> vocode) =>
-        MelsToAudio(DecodeMel(input, name), vocode);
+    public LatentFileHeader DecodeTo(LatentFileReader reader, Func<Tensor, float[]> vocode, Action<float[][], int> write)
+    {
+        var assembler = new DecodedAudioAssembler(reader.Header, _frontEnd, vocode, write);
+        foreach (var block in DecodeMelBlocks(reader)) assembler.Push(block);
+        assembler.Finish();
+        return reader.Header;
+    }
+
+    /// <summary>Full decode to an in-memory buffer (short files; the CLI streams with <see cref="DecodeTo"/>).</summary>
+    public AudioBuffer DecodeAudio(Stream input, string name, Func<Tensor, float[]> vocode)
+    {
+        var reader = OpenChecked(input, name);
+        var sink = new PlanarCollector(reader.Header);
+        DecodeTo(reader, vocode, sink.Write);
+        return sink.ToBuffer();
+    }
 
     /// <summary>Vocodes decoded mels and restores level, rate and exact length from the header.</summary>
     public AudioBuffer MelsToAudio(DecodedLatentFile decoded, Func<Tensor, float[]> vocode)
     {
         var h = decoded.Header;
-        long codedLength = new Resampler(h.SampleRate, h.CodedSampleRate).OutputLength(h.SampleLength);
-        var channels = new float[decoded.Mels.Length][];
-        for (int s = 0; s < channels.Length; s++)
+        var sink = new PlanarCollector(h);
+        var assembler = new DecodedAudioAssembler(h, _frontEnd, vocode, sink.Write);
+        assembler.Push(new MelBlock(0, h.MelFrames, decoded.Mels.Select(m => m.Data).ToArray()));
+        assembler.Finish();
+        return sink.ToBuffer();
+    }
+
+    /// <summary>Collects streamed output into one buffer of the header's exact length.</summary>
+    private sealed class PlanarCollector(LatentFileHeader h)
+    {
+        private readonly GrowingBuffer[] _channels = Enumerable.Range(0, h.Streams.Length).Select(_ => new GrowingBuffer()).ToArray();
+
+        public void Write(float[][] planar, int count)
         {
-            var wave = vocode(decoded.Mels[s]);
-            var fitted = new float[codedLength];
-            Array.Copy(wave, fitted, Math.Min(wave.Length, fitted.Length));
-            var restored = _frontEnd.Restore(fitted, h.Streams[s].Mean, h.Streams[s].Scale);
-            var atRate = h.SampleRate == h.CodedSampleRate ? restored : Resampler.Resample(restored, h.CodedSampleRate, h.SampleRate);
-            var exact = new float[h.SampleLength];
-            Array.Copy(atRate, exact, Math.Min(atRate.Length, exact.Length));
-            channels[s] = exact;
+            for (int c = 0; c < _channels.Length; c++) _channels[c].Append(planar[c].AsSpan(0, count));
         }
-        return new AudioBuffer(channels, h.SampleRate);
+
+        public AudioBuffer ToBuffer() => new(_channels.Select(c => c.ToArray()).ToArray(), h.SampleRate);
+    }
+
+    /// <summary>A float list that doubles as data arrives.</summary>
+    private sealed class GrowingBuffer
+    {
+        private float[] _data = new float[4096];
+        private int _count;
+
+        public void Append(ReadOnlySpan<float> values)
+        {
+            if ((long)_count + values.Length > Array.MaxLength) throw new InvalidInputException("decoded signal is too long to hold in memory; decode it to a file instead");
+            if (_count + values.Length > _data.Length)
+                Array.Resize(ref _data, (int)Math.Min(Array.MaxLength, Math.Max(_count + (long)values.Length, 2L * _data.Length)));
+            values.CopyTo(_data.AsSpan(_count));
+            _count += values.Length;
+        }
+
+        public float[] ToArray() => _count == _data.Length ? _data : _data.AsSpan(0, _count).ToArray();
     }
 }

@@ -32,31 +32,53 @@ public sealed class LatentWindowPlan
         Frames = frames;
         Window = window;
         Overlap = overlap;
-        Windows = Build(frames, window, overlap);
+        Windows = new PlannedWindows(frames, window, overlap);
     }
 
     public int Frames { get; }
     public int Window { get; }
     public int Overlap { get; }
+    /// <summary>The windows, computed on access (a file's header may plan millions; none is stored).</summary>
     public IReadOnlyList<LatentWindow> Windows { get; }
+    /// <summary>Length of the longest window (all have this length when there is more than one).</summary>
+    public int MaxLength => Math.Min(Frames, Window);
 
-    private static LatentWindow[] Build(int frames, int window, int overlap)
+    /// <summary>Window i from the closed-form starts s_i = floor(i·(F − W)/(n − 1)) (docs/format.md §3.1).</summary>
+    private sealed class PlannedWindows : IReadOnlyList<LatentWindow>
     {
-        if (frames <= window) return [new LatentWindow(0, 0, frames, 0, frames)];
-        int stride = window - overlap;
-        int n = (int)((frames - window + (long)stride - 1) / stride) + 1;
-        var starts = new int[n];
-        for (int i = 0; i < n; i++) starts[i] = (int)((long)i * (frames - window) / (n - 1));
-        var result = new LatentWindow[n];
-        int ownedStart = 0;
-        for (int i = 0; i < n; i++)
+        private readonly int _frames, _window, _count;
+
+        public PlannedWindows(int frames, int window, int overlap)
         {
-            int end = starts[i] + window;
-            int ownedEnd = i == n - 1 ? frames : (starts[i + 1] + end) / 2;
-            result[i] = new LatentWindow(i, starts[i], end, ownedStart, ownedEnd);
-            ownedStart = ownedEnd;
+            _frames = frames; _window = window;
+            int stride = window - overlap;
+            _count = frames <= window ? 1 : (int)((frames - window + (long)stride - 1) / stride) + 1;
         }
-        return result;
+
+        public int Count => _count;
+
+        public LatentWindow this[int i]
+        {
+            get
+            {
+                if ((uint)i >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(i));
+                if (_count == 1) return new LatentWindow(0, 0, _frames, 0, _frames);
+                int start = Start(i);
+                long end = (long)start + _window;
+                int ownedStart = i == 0 ? 0 : (int)(((long)start + Start(i - 1) + _window) / 2);
+                int ownedEnd = i == _count - 1 ? _frames : (int)(((long)Start(i + 1) + end) / 2);
+                return new LatentWindow(i, start, (int)end, ownedStart, ownedEnd);
+            }
+        }
+
+        private int Start(int i) => (int)((long)i * (_frames - _window) / (_count - 1));
+
+        public IEnumerator<LatentWindow> GetEnumerator()
+        {
+            for (int i = 0; i < _count; i++) yield return this[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>

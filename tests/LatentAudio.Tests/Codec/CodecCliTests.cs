@@ -66,6 +66,38 @@ public class CodecCliTests
     }
 
     [Fact]
+    public void HeaderClaimingAHugeLengthExitsWith2WithoutABigAllocation()
+    {
+        using var tmp = new TestPaths.TempDir();
+        WavWriter.Write(tmp.File("a.wav"), CodecTestData.Tone(12.0));
+        var provider = new FakeProvider(CodecTestData.ModelA);
+        Assert.Equal(0, Run(new EncodeCommand(provider), tmp.File("a.wav"), "-o", tmp.File("a.lat"), "--model", "x", "--step", "0.1").Code);
+        File.WriteAllBytes(tmp.File("huge.lat"), DecoderCapsTests.HugeClaim(File.ReadAllBytes(tmp.File("a.lat"))));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var r = Run(new DecodeCommand(provider), tmp.File("huge.lat"), "-o", tmp.File("huge.wav"));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(2, r.Code);
+        Assert.Contains("huge.lat", r.Err);
+        Assert.True(allocated < 8 << 20, $"allocated {allocated} bytes");
+        Assert.False(File.Exists(tmp.File("huge.wav")));
+    }
+
+    [Fact]
+    public void DecodeWritesTheExactInputLengthForAMultiWindowStereoFile()
+    {
+        using var tmp = new TestPaths.TempDir();
+        var input = CodecTestData.Tone(27.3, rate: 44100, channels: 2, seed: 5);
+        WavWriter.Write(tmp.File("long.wav"), input);
+        var provider = new FakeProvider(CodecTestData.ModelA);
+        Assert.Equal(0, Run(new EncodeCommand(provider), tmp.File("long.wav"), "-o", tmp.File("long.lat"), "--model", "x", "--step", "0.1", "--channels", "each").Code);
+        var dec = Run(new DecodeCommand(provider), tmp.File("long.lat"), "-o", tmp.File("back.wav"));
+        Assert.True(dec.Code == 0, dec.Err);
+        var back = AudioFile.Read(tmp.File("back.wav"));
+        Assert.Equal((input.Length, 2, 44100), (back.Length, back.ChannelCount, back.SampleRate));
+        Assert.Empty(Directory.GetFiles(tmp.Path, "*.tmp", SearchOption.AllDirectories)); // the streamed WAV was renamed into place
+    }
+
+    [Fact]
     public void CorruptFileExitsWith2ThroughTheRealCli()
     {
         using var tmp = new TestPaths.TempDir();

@@ -77,19 +77,53 @@ internal sealed class FakeFrontEnd : IMelFrontEnd
         return outp;
     }
 
-    public Tensor LogMel(ReadOnlySpan<float> x)
+    public Tensor LogMel(ReadOnlySpan<float> x) => LogMelFrames(x, 0, x.Length, 0, x.Length / HopLength + 1);
+
+    public ILevelMeter MeasureLevel(long totalSamples) => new Meter(totalSamples);
+
+    public void NormalizeBlock(ReadOnlySpan<float> samples, double mean, double scale, Span<float> destination)
     {
-        int frames = x.Length / HopLength + 1;
-        var mel = new float[frames * MelBins];
-        for (int t = 0; t < frames; t++)
+        for (int i = 0; i < samples.Length; i++) destination[i] = (float)((samples[i] - mean) * scale);
+    }
+
+    public long MelFrameCount(long totalSamples) => totalSamples / HopLength + 1;
+
+    public (long Start, long End) MelSupport(long firstFrame, int count, long totalSamples) =>
+        (Math.Min(totalSamples, firstFrame * HopLength), Math.Min(totalSamples, (firstFrame + count) * HopLength));
+
+    /// <summary>Frame t: log RMS of samples [t·hop, (t+1)·hop) plus a tilt that depends on the absolute frame index.</summary>
+    public Tensor LogMelFrames(ReadOnlySpan<float> x, long supportStart, long totalSamples, long firstFrame, int count)
+    {
+        var mel = new float[count * MelBins];
+        for (int k = 0; k < count; k++)
         {
+            long t = firstFrame + k;
             double e = 0;
-            int from = t * HopLength, to = Math.Min(x.Length, from + HopLength);
-            for (int i = from; i < to; i++) e += x[i] * x[i];
+            long from = t * HopLength, to = Math.Min(totalSamples, from + HopLength);
+            for (long i = from; i < to; i++) e += x[(int)(i - supportStart)] * x[(int)(i - supportStart)];
             double rms = to > from ? Math.Sqrt(e / (to - from)) : 0;
-            for (int m = 0; m < MelBins; m++) mel[t * MelBins + m] = (float)(Math.Log(1e-5 + rms) - 0.02 * m + 0.3 * Math.Sin(0.05 * t * (1 + m % 5)));
+            for (int m = 0; m < MelBins; m++) mel[k * MelBins + m] = (float)(Math.Log(1e-5 + rms) - 0.02 * m + 0.3 * Math.Sin(0.05 * t * (1 + m % 5)));
         }
-        return new Tensor(mel, frames, MelBins);
+        return new Tensor(mel, count, MelBins);
+    }
+
+    /// <summary>Normalize's statistics streamed: the same running sum, and the peak from the extremes (subtraction is monotonic).</summary>
+    private sealed class Meter(long total) : ILevelMeter
+    {
+        private double _sum;
+        private float _min = float.PositiveInfinity, _max = float.NegativeInfinity;
+
+        public void Add(ReadOnlySpan<float> samples)
+        {
+            foreach (var v in samples) { _sum += v; _min = Math.Min(_min, v); _max = Math.Max(_max, v); }
+        }
+
+        public (double Mean, double Scale) Finish()
+        {
+            double mean = _sum / Math.Max(1, total);
+            double peak = total == 0 ? 0 : Math.Max(Math.Abs(_max - mean), Math.Abs(_min - mean));
+            return (mean, 0.5 / peak);
+        }
     }
 }
 

@@ -100,15 +100,18 @@ public class CodecPropertyTests
                 var (id, rev, sha, rate, codedRate) = g.Item1;
                 var (policy, eachStreams, otherChannels, length) = g.Item2;
                 var (hop, down, melUnits, latentCh) = g.Item3;
-                var (framePick, windowUnits, overlapPick, stepMode, stepValue) = g.Item4;
+                var (_, windowUnits, overlapPick, stepMode, stepValue) = g.Item4;
                 var (precision, modelPolicy, doubles) = g.Item5;
                 int inCh = policy == 0 ? eachStreams : otherChannels;
                 int streams = policy == 0 ? eachStreams : 1;
                 int mels = down * Math.Min(melUnits, 1024 / down);
-                long needed = length * codedRate / rate;
-                long maxFrames = Math.Min(int.MaxValue, (2 * needed + 64L * hop) / hop) / down * down;
-                int melFrames = (int)Math.Max(down, framePick % maxFrames / down * down);
+                // the frame count follows from the length (the reader accepts nothing else); keep it within an int
+                if (LatentFileHeader.MelFramesFor(length, rate, codedRate, hop, down) > int.MaxValue) codedRate = rate;
+                if (LatentFileHeader.MelFramesFor(length, rate, codedRate, hop, down) > int.MaxValue) length = (long)(int.MaxValue / 2) * hop;
+                int melFrames = (int)LatentFileHeader.MelFramesFor(length, rate, codedRate, hop, down);
                 int window = down * Math.Min(windowUnits, LatentFileHeader.MaxWindowMelFrames / down);
+                long perChannel = (long)(window / down) * (mels / down);
+                latentCh = (int)Math.Clamp(LatentFileHeader.MaxWindowValues / perChannel, 1, latentCh);
                 int overlap = overlapPick % (window / down) * down;
                 var levels = Enumerable.Range(0, streams).Select(i => new StreamLevel(doubles[2 * i] * 1e3, Math.Abs(doubles[2 * i + 1]) + 1e-9)).ToArray();
                 return new LatentFileHeader(new ModelIdentity(id, rev, sha), rate, inCh, (ChannelPolicy)policy, length, levels, codedRate,

@@ -53,6 +53,27 @@ public sealed record LatentFileHeader(
     /// <summary>4× the VAE's training length: the decoder runs the VAE on whole windows, so a file may not ask for more.</summary>
     public const int MaxWindowMelFrames = 4096;
 
+    /// <summary>Latent values of one window (channels × frames × rows): 32768 for AudioLDM2; caps what one chunk can make the decoder allocate.</summary>
+    public const long MaxWindowValues = 1 << 22;
+
+    /// <summary>
+    /// Mel frames the encoder codes for <paramref name="samples"/> input samples: ceil(coded samples / hop), at least
+    /// 1, rounded up to a multiple of the downsampling; coded samples = ceil(samples·codedRate/rate) (the resampler's length).
+    /// </summary>
+    public static long MelFramesFor(long samples, int rate, int codedRate, int hop, int down)
+    {
+        long resampled = CodedLength(samples, rate, codedRate);
+        long needed = Math.Max(1, (resampled + hop - 1) / hop);
+        return (needed + down - 1) / down * down;
+    }
+
+    /// <summary>Samples at the coded rate for <paramref name="samples"/> at <paramref name="rate"/>: ceil(samples·codedRate/rate), the resampler's output length.</summary>
+    public static long CodedLength(long samples, int rate, int codedRate) =>
+        rate == codedRate ? samples : (samples * codedRate + rate - 1) / rate;
+
+    /// <summary>This file's length at the coded rate.</summary>
+    public long CodedSampleLength => CodedLength(SampleLength, SampleRate, CodedSampleRate);
+
     public int LatentRows => MelBins / Downsample;
     public int LatentFrames => MelFrames / Downsample;
     public LatentWindowPlan Plan() => new(LatentFrames, WindowMelFrames / Downsample, OverlapMelFrames / Downsample);
@@ -119,10 +140,13 @@ public sealed record LatentFileHeader(
         if (latentCh is 0 or > 256) throw r.Error($"latent channel count {latentCh} is implausible");
         int melFrames = (int)Math.Min(r.U32(), int.MaxValue), window = (int)Math.Min(r.U32(), int.MaxValue), overlap = (int)Math.Min(r.U32(), int.MaxValue);
         if (melFrames == 0 || melFrames % down != 0) throw r.Error($"mel frame count {melFrames} is not a positive multiple of {down}");
-        long neededSamples = (long)length * codedRate / rate;
-        if ((long)melFrames * hop > 2 * neededSamples + 64L * hop) throw r.Error($"{melFrames} mel frames is far more than {length} samples need");
+        // the encoder derives the frame count from the length, so nothing else is valid (and nothing else may size the output)
+        long expectedFrames = MelFramesFor((long)length, rate, codedRate, hop, down);
+        if (melFrames != expectedFrames) throw r.Error($"{melFrames} mel frames do not match {length} samples at {rate} Hz (coded at {codedRate} Hz: {expectedFrames} frames)");
         if (window == 0 || window % down != 0 || window > MaxWindowMelFrames) throw r.Error($"window of {window} mel frames is not a positive multiple of {down} up to {MaxWindowMelFrames}");
         if (overlap % down != 0 || overlap >= window) throw r.Error($"overlap of {overlap} mel frames is invalid for a window of {window}");
+        long windowValues = (long)latentCh * (window / down) * (mels / down);
+        if (windowValues > MaxWindowValues) throw r.Error($"a window of {latentCh} x {window / down} x {mels / down} latent values exceeds {MaxWindowValues}");
         byte qKind = r.U8();
         if (qKind != 0) throw r.Error($"unknown quantiser kind {qKind}");
         byte stepMode = r.U8();

@@ -123,12 +123,36 @@ public sealed class LatentFileReader
         long cap = _size >= 0 ? _size - _pos - 4 : LatentFileFormat.MaxChunkBytes;
         if (len > LatentFileFormat.MaxChunkBytes || len > cap)
             throw Fail($"truncated or corrupt: chunk {index} (byte {offset}) declares {len} bytes but only {Math.Max(0, cap)} remain");
-        var payload = new byte[len];
-        ReadExactly(payload, $"inside chunk {index} (byte {offset})");
+        var payload = ReadPayload((int)len, $"inside chunk {index} (byte {offset})");
         uint crc = ReadU32($"inside the checksum of chunk {index} (byte {offset})");
         uint actual = Crc32.Append(Crc32.Compute(head), payload);
         if (crc != actual) throw Fail($"chunk {index} (byte {offset}) is corrupt (CRC32 {actual:x8}, stored {crc:x8})");
         return (type, payload, offset);
+    }
+
+    /// <summary>
+    /// A chunk's payload. When the stream's length is unknown the declared length is only a claim: the buffer grows
+    /// with the bytes that really arrive, so a forged length cannot make the reader allocate 64 MiB up front.
+    /// </summary>
+    private byte[] ReadPayload(int length, string where)
+    {
+        if (_size >= 0 || length <= 1 << 16)
+        {
+            var whole = new byte[length];
+            ReadExactly(whole, where);
+            return whole;
+        }
+        var buffer = new byte[1 << 16];
+        int filled = 0;
+        while (filled < length)
+        {
+            if (filled == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+            int n = _in.Read(buffer, filled, buffer.Length - filled);
+            if (n <= 0) { _pos += filled; throw Fail($"truncated: the file ends {where} (byte {_pos})"); }
+            filled += n;
+        }
+        _pos += filled;
+        return buffer;
     }
 
     private uint ReadU32(string where)
