@@ -85,24 +85,44 @@ public sealed class Stft
         int w0 = (n - Config.WinLength) / 2, w1 = w0 + Config.WinLength;
         var ra = new double[frames * bins];
         var rb = new double[frames * bins];
-        var z = new Complex[n];
+        var re = new double[n];
+        var im = new double[n];
+        var rev = _plan.BitReversal;
         for (int t = 0; t < frames; t++)
         {
             int start = t * hop;
-            Array.Clear(z);
-            for (int i = w0; i < w1; i++) z[i] = new Complex(pa[start + i] * _window[i], pb[start + i] * _window[i]);
-            _plan.Forward(z);
-            int row = t * bins;
-            for (int k = 0; k < bins; k++)
+            if (_plan.IsRadix2)
             {
-                Complex p = z[k], q = z[k == 0 ? 0 : n - k];
-                double sr = p.Real + q.Real, si = p.Imaginary - q.Imaginary;
-                double dr = p.Real - q.Real, di = p.Imaginary + q.Imaginary;
-                ra[row + k] = 0.5 * Math.Sqrt(sr * sr + si * si);
-                rb[row + k] = 0.5 * Math.Sqrt(dr * dr + di * di);
+                // Frame samples go straight to their bit-reversed slots, which saves the FFT's permutation pass.
+                for (int i = 0; i < w0; i++) { re[rev[i]] = 0; im[rev[i]] = 0; }
+                for (int i = w0; i < w1; i++) { re[rev[i]] = pa[start + i] * _window[i]; im[rev[i]] = pb[start + i] * _window[i]; }
+                for (int i = w1; i < n; i++) { re[rev[i]] = 0; im[rev[i]] = 0; }
+                _plan.ForwardBitReversed(re, im);
             }
+            else
+            {
+                Array.Clear(re);
+                Array.Clear(im);
+                for (int i = w0; i < w1; i++) { re[i] = pa[start + i] * _window[i]; im[i] = pb[start + i] * _window[i]; }
+                _plan.Forward(re, im);
+            }
+            SeparateMagnitudes(re, im, ra.AsSpan(t * bins, bins), rb.AsSpan(t * bins, bins));
         }
         return (ra, rb);
+    }
+
+    // |A_k| and |B_k| from Z = FFT(a + i b): A_k = (Z_k + conj Z_{n-k}) / 2, B_k = (Z_k - conj Z_{n-k}) / 2i.
+    private static void SeparateMagnitudes(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> ma, Span<double> mb)
+    {
+        int n = re.Length;
+        for (int k = 0; k < ma.Length; k++)
+        {
+            int c = k == 0 ? 0 : n - k;
+            double sr = re[k] + re[c], si = im[k] - im[c];
+            double dr = re[k] - re[c], di = im[k] + im[c];
+            ma[k] = 0.5 * Math.Sqrt(sr * sr + si * si);
+            mb[k] = 0.5 * Math.Sqrt(dr * dr + di * di);
+        }
     }
 
     /// <summary>

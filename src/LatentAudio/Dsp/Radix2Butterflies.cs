@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace LatentAudio.Dsp;
+
+/// <summary>
+/// The butterfly passes of an iterative radix-2 decimation-in-time FFT on split real/imaginary arrays whose input is
+/// already in bit-reversed order. From length-8 stages on, 4 (or 8) butterflies run at once in SIMD registers; the
+/// arithmetic per butterfly is the same multiply/add sequence as the scalar form (no fused multiply-add), so the
+/// result does not depend on the vector width the machine offers.
+/// </summary>
+internal static class Radix2Butterflies
+{
+    /// <param name="twRe">Real parts of e^{-2 pi i k / len} for k &lt; len/2 at offset len/2 - 1, every stage.</param>
+    public static void Run(Span<double> re, Span<double> im, ReadOnlySpan<double> twRe, ReadOnlySpan<double> twIm)
+    {
+        int n = re.Length;
+        if (n < 2) return;
+        ref double r0 = ref MemoryMarshal.GetReference(re);
+        ref double i0 = ref MemoryMarshal.GetReference(im);
+        if (n == 2)
+        {
+            double ar = r0, ai = i0, br = Unsafe.Add(ref r0, 1), bi = Unsafe.Add(ref i0, 1);
+            r0 = ar + br; i0 = ai + bi;
+            Unsafe.Add(ref r0, 1) = ar - br; Unsafe.Add(ref i0, 1) = ai - bi;
+            return;
+        }
+        FirstTwoStages(ref r0, ref i0, n);
+        ref double wr0 = ref MemoryMarshal.GetReference(twRe);
+        ref double wi0 = ref MemoryMarshal.GetReference(twIm);
+        for (int half = 4; half < n; half <<= 1)
+        {
+            ref double wr = ref Unsafe.Add(ref wr0, half - 1);
+            ref double wi = ref Unsafe.Add(ref wi0, half - 1);
+            if (Vector512.IsHardwareAccelerated && half >= 8) Stage512(ref r0, ref i0, ref wr, ref wi, n, half);
+            else if (Vector256.IsHardwareAccelerated) Stage256(ref r0, ref i0, ref wr, ref wi, n, half);
+            else StageScalar(ref r0, ref i0, ref wr, ref wi, n, half);
+        }
+    }
+
+    // Stages of length 2 and 4 merged: their twiddles are 1 and -i, so no multiplications.
+    private static void FirstTwoStages(ref double re, ref double im, int n)
+    {
+        for (int s = 0; s < n; s += 4)
+        {
+            ref double pr = ref Unsafe.Add(ref re, s);
+            ref double pi = ref Unsafe.Add(ref im, s);
+            double x0r = pr, x1r = Unsafe.Add(ref pr, 1), x2r = Unsafe.Add(ref pr, 2), x3r = Unsafe.Add(ref pr, 3);
+            double x0i = pi, x1i = Unsafe.Add(ref pi, 1), x2i = Unsafe.Add(ref pi, 2), x3i = Unsafe.Add(ref pi, 3);
+            double s0r = x0r + x1r, s0i = x0i + x1i, d0r = x0r - x1r, d0i = x0i - x1i;
+            double s1r = x2r + x3r, s1i = x2i + x3i, d1r = x2r - x3r, d1i = x2i - x3i;
+            pr = s0r + s1r; pi = s0i + s1i;
+            Unsafe.Add(ref pr, 2) = s0r - s1r; Unsafe.Add(ref pi, 2) = s0i - s1i;
+            // (d1r + i d1i) * (-i) = d1i - i d1r
+            Unsafe.Add(ref pr, 1) = d0r + d1i; Unsafe.Add(ref pi, 1) = d0i - d1r;
+            Unsafe.Add(ref pr, 3) = d0r - d1i; Unsafe.Add(ref pi, 3) = d0i + d1r;
+        }
+    }
+
+    private static void Stage256(ref double re, ref double im, ref double wr, ref double wi, int n, int half)
+    {
+        for (int start = 0; start < n; start += 2 * half)
+        {
+            ref double pr = ref Unsafe.Add(ref re, start);
+            ref double pi = ref Unsafe.Add(ref im, start);
+            ref double qr = ref Unsafe.Add(ref pr, half);
+            ref double qi = ref Unsafe.Add(ref pi, half);
+            for (int k = 0; k < half; k += 4)
+            {
+                var cr = Vector256.LoadUnsafe(ref wr, (nuint)k);
+                var ci = Vector256.LoadUnsafe(ref wi, (nuint)k);
+                var yr = Vector256.LoadUnsafe(ref qr, (nuint)k);
+                var yi = Vector256.LoadUnsafe(ref qi, (nuint)k);
+                var vr = yr * cr - yi * ci;
+                var vi = yr * ci + yi * cr;
+                var ur = Vector256.LoadUnsafe(ref pr, (nuint)k);
+                var ui = Vector256.LoadUnsafe(ref pi, (nuint)k);
+                (ur + vr).StoreUnsafe(ref pr, (nuint)k);
+                (ui + vi).StoreUnsafe(ref pi, (nuint)k);
+                (ur - vr).StoreUnsafe(ref qr, (nuint)k);
+                (ui - vi).StoreUnsafe(ref qi, (nuint)k);
+            }
+        }
+    }
+
+    private static void Stage512(ref double re, ref double im, ref double wr, ref double wi, int n, int half)
+    {
+        for (int start = 0; start < n; start += 2 * half)
+        {
+            ref double pr = ref Unsafe.Add(ref re, start);
+            ref double pi = ref Unsafe.Add(ref im, start);
+            ref double qr = ref Unsafe.Add(ref pr, half);
+            ref double qi = ref Unsafe.Add(ref pi, half);
+            for (int k = 0; k < half; k += 8)
+            {
+                var cr = Vector512.LoadUnsafe(ref wr, (nuint)k);
+                var ci = Vector512.LoadUnsafe(ref wi, (nuint)k);
+                var yr = Vector512.LoadUnsafe(ref qr, (nuint)k);
+                var yi = Vector512.LoadUnsafe(ref qi, (nuint)k);
+                var vr = yr * cr - yi * ci;
+                var vi = yr * ci + yi * cr;
+                var ur = Vector512.LoadUnsafe(ref pr, (nuint)k);
+                var ui = Vector512.LoadUnsafe(ref pi, (nuint)k);
+                (ur + vr).StoreUnsafe(ref pr, (nuint)k);
+                (ui + vi).StoreUnsafe(ref pi, (nuint)k);
+                (ur - vr).StoreUnsafe(ref qr, (nuint)k);
+                (ui - vi).StoreUnsafe(ref qi, (nuint)k);
+            }
+        }
+    }
+
+    private static void StageScalar(ref double re, ref double im, ref double wr, ref double wi, int n, int half)
+    {
+        for (int start = 0; start < n; start += 2 * half)
+        {
+            ref double pr = ref Unsafe.Add(ref re, start);
+            ref double pi = ref Unsafe.Add(ref im, start);
+            ref double qr = ref Unsafe.Add(ref pr, half);
+            ref double qi = ref Unsafe.Add(ref pi, half);
+            for (int k = 0; k < half; k++)
+            {
+                double cr = Unsafe.Add(ref wr, k), ci = Unsafe.Add(ref wi, k);
+                double yr = Unsafe.Add(ref qr, k), yi = Unsafe.Add(ref qi, k);
+                double vr = yr * cr - yi * ci, vi = yr * ci + yi * cr;
+                double ur = Unsafe.Add(ref pr, k), ui = Unsafe.Add(ref pi, k);
+                Unsafe.Add(ref pr, k) = ur + vr; Unsafe.Add(ref pi, k) = ui + vi;
+                Unsafe.Add(ref qr, k) = ur - vr; Unsafe.Add(ref qi, k) = ui - vi;
+            }
+        }
+    }
+}
