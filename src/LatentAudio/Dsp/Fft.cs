@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace LatentAudio.Dsp;
@@ -130,6 +131,39 @@ public sealed class FftPlan
         CheckLength(re.Length);
         CheckLength(im.Length);
         Radix2Butterflies.Run(re, im, _twRe, _twIm);
+    }
+
+    /// <summary>
+    /// Transform of the frame (<paramref name="real"/> + i <paramref name="imag"/>) * <paramref name="window"/>
+    /// (all of length N) into <paramref name="re"/>, <paramref name="im"/>. For radix-2 sizes, loading the frame,
+    /// the bit-reversal permutation and the first two butterfly stages are one pass: the four samples r, r + N/2,
+    /// r + N/4, r + 3N/4 are exactly the inputs of the length-4 block at BitReversal[r] (r &lt; N/4).
+    /// </summary>
+    public void ForwardWindowed(ReadOnlySpan<double> real, ReadOnlySpan<double> imag, ReadOnlySpan<double> window, Span<double> re, Span<double> im)
+    {
+        CheckLength(real.Length);
+        CheckLength(imag.Length);
+        CheckLength(window.Length);
+        CheckLength(re.Length);
+        CheckLength(im.Length);
+        if (_inner is not null || _n < 4)
+        {
+            for (int i = 0; i < _n; i++) { re[i] = real[i] * window[i]; im[i] = imag[i] * window[i]; }
+            Forward(re, im);
+            return;
+        }
+        int q = _n / 4;
+        ref double r0 = ref MemoryMarshal.GetReference(re);
+        ref double i0 = ref MemoryMarshal.GetReference(im);
+        for (int r = 0; r < q; r++)
+        {
+            int a = r, b = r + 2 * q, c = r + q, d = r + 3 * q; // the block's inputs in bit-reversed order
+            int p = _bitReverse[r];
+            Radix2Butterflies.FirstTwoStagesOfFour(ref Unsafe.Add(ref r0, p), ref Unsafe.Add(ref i0, p),
+                real[a] * window[a], imag[a] * window[a], real[b] * window[b], imag[b] * window[b],
+                real[c] * window[c], imag[c] * window[c], real[d] * window[d], imag[d] * window[d]);
+        }
+        Radix2Butterflies.Run(re, im, _twRe, _twIm, firstTwoStagesDone: true);
     }
 
     /// <summary>In-place inverse transform of split parts, scaled by 1/N.</summary>

@@ -13,7 +13,9 @@ namespace LatentAudio.Dsp;
 internal static class Radix2Butterflies
 {
     /// <param name="twRe">Real parts of e^{-2 pi i k / len} for k &lt; len/2 at offset len/2 - 1, every stage.</param>
-    public static void Run(Span<double> re, Span<double> im, ReadOnlySpan<double> twRe, ReadOnlySpan<double> twIm)
+    /// <param name="firstTwoStagesDone">The length-2 and length-4 stages were already applied (by
+    /// <see cref="FftPlan.ForwardWindowed"/>, which fuses them with loading the frame).</param>
+    public static void Run(Span<double> re, Span<double> im, ReadOnlySpan<double> twRe, ReadOnlySpan<double> twIm, bool firstTwoStagesDone = false)
     {
         int n = re.Length;
         if (n < 2) return;
@@ -26,7 +28,7 @@ internal static class Radix2Butterflies
             Unsafe.Add(ref r0, 1) = ar - br; Unsafe.Add(ref i0, 1) = ai - bi;
             return;
         }
-        FirstTwoStages(ref r0, ref i0, n);
+        if (!firstTwoStagesDone) FirstTwoStages(ref r0, ref i0, n);
         ref double wr0 = ref MemoryMarshal.GetReference(twRe);
         ref double wi0 = ref MemoryMarshal.GetReference(twIm);
         for (int half = 4; half < n; half <<= 1)
@@ -46,16 +48,24 @@ internal static class Radix2Butterflies
         {
             ref double pr = ref Unsafe.Add(ref re, s);
             ref double pi = ref Unsafe.Add(ref im, s);
-            double x0r = pr, x1r = Unsafe.Add(ref pr, 1), x2r = Unsafe.Add(ref pr, 2), x3r = Unsafe.Add(ref pr, 3);
-            double x0i = pi, x1i = Unsafe.Add(ref pi, 1), x2i = Unsafe.Add(ref pi, 2), x3i = Unsafe.Add(ref pi, 3);
-            double s0r = x0r + x1r, s0i = x0i + x1i, d0r = x0r - x1r, d0i = x0i - x1i;
-            double s1r = x2r + x3r, s1i = x2i + x3i, d1r = x2r - x3r, d1i = x2i - x3i;
-            pr = s0r + s1r; pi = s0i + s1i;
-            Unsafe.Add(ref pr, 2) = s0r - s1r; Unsafe.Add(ref pi, 2) = s0i - s1i;
-            // (d1r + i d1i) * (-i) = d1i - i d1r
-            Unsafe.Add(ref pr, 1) = d0r + d1i; Unsafe.Add(ref pi, 1) = d0i - d1r;
-            Unsafe.Add(ref pr, 3) = d0r - d1i; Unsafe.Add(ref pi, 3) = d0i + d1r;
+            FirstTwoStagesOfFour(ref pr, ref pi, pr, pi, Unsafe.Add(ref pr, 1), Unsafe.Add(ref pi, 1),
+                Unsafe.Add(ref pr, 2), Unsafe.Add(ref pi, 2), Unsafe.Add(ref pr, 3), Unsafe.Add(ref pi, 3));
         }
+    }
+
+    /// <summary>The length-2 and length-4 butterflies of four bit-reversed-ordered values x0..x3, written to
+    /// pr[0..4], pi[0..4].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void FirstTwoStagesOfFour(ref double pr, ref double pi, double x0r, double x0i, double x1r, double x1i,
+        double x2r, double x2i, double x3r, double x3i)
+    {
+        double s0r = x0r + x1r, s0i = x0i + x1i, d0r = x0r - x1r, d0i = x0i - x1i;
+        double s1r = x2r + x3r, s1i = x2i + x3i, d1r = x2r - x3r, d1i = x2i - x3i;
+        pr = s0r + s1r; pi = s0i + s1i;
+        Unsafe.Add(ref pr, 2) = s0r - s1r; Unsafe.Add(ref pi, 2) = s0i - s1i;
+        // (d1r + i d1i) * (-i) = d1i - i d1r
+        Unsafe.Add(ref pr, 1) = d0r + d1i; Unsafe.Add(ref pi, 1) = d0i - d1r;
+        Unsafe.Add(ref pr, 3) = d0r - d1i; Unsafe.Add(ref pi, 3) = d0i + d1r;
     }
 
     private static void Stage256(ref double re, ref double im, ref double wr, ref double wi, int n, int half)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace LatentAudio.Dsp;
 
@@ -82,30 +83,14 @@ public sealed class Stft
         var pb = PadSignal(b);
         int n = Config.NFft, bins = Config.Bins, hop = Config.Hop;
         frames = pa.Length < n ? 0 : (pa.Length - n) / hop + 1;
-        int w0 = (n - Config.WinLength) / 2, w1 = w0 + Config.WinLength;
         var ra = new double[frames * bins];
         var rb = new double[frames * bins];
         var re = new double[n];
         var im = new double[n];
-        var rev = _plan.BitReversal;
         for (int t = 0; t < frames; t++)
         {
             int start = t * hop;
-            if (_plan.IsRadix2)
-            {
-                // Frame samples go straight to their bit-reversed slots, which saves the FFT's permutation pass.
-                for (int i = 0; i < w0; i++) { re[rev[i]] = 0; im[rev[i]] = 0; }
-                for (int i = w0; i < w1; i++) { re[rev[i]] = pa[start + i] * _window[i]; im[rev[i]] = pb[start + i] * _window[i]; }
-                for (int i = w1; i < n; i++) { re[rev[i]] = 0; im[rev[i]] = 0; }
-                _plan.ForwardBitReversed(re, im);
-            }
-            else
-            {
-                Array.Clear(re);
-                Array.Clear(im);
-                for (int i = w0; i < w1; i++) { re[i] = pa[start + i] * _window[i]; im[i] = pb[start + i] * _window[i]; }
-                _plan.Forward(re, im);
-            }
+            _plan.ForwardWindowed(pa.AsSpan(start, n), pb.AsSpan(start, n), _window, re, im);
             SeparateMagnitudes(re, im, ra.AsSpan(t * bins, bins), rb.AsSpan(t * bins, bins));
         }
         return (ra, rb);
@@ -114,10 +99,29 @@ public sealed class Stft
     // |A_k| and |B_k| from Z = FFT(a + i b): A_k = (Z_k + conj Z_{n-k}) / 2, B_k = (Z_k - conj Z_{n-k}) / 2i.
     private static void SeparateMagnitudes(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> ma, Span<double> mb)
     {
-        int n = re.Length;
-        for (int k = 0; k < ma.Length; k++)
+        int n = re.Length, bins = ma.Length, k = 1;
+        ma[0] = 0.5 * Math.Sqrt(4 * re[0] * re[0]); // Z_0 pairs with itself: |A_0| = |Re Z_0|, |B_0| = |Im Z_0|
+        mb[0] = 0.5 * Math.Sqrt(4 * im[0] * im[0]);
+        if (Vector256.IsHardwareAccelerated)
         {
-            int c = k == 0 ? 0 : n - k;
+            // Four bins k..k+3 against the reversed block n-k-3..n-k of their mirror bins.
+            var reverse = Vector256.Create(3L, 2, 1, 0);
+            var half = Vector256.Create(0.5);
+            for (; k + 3 < bins; k += 4)
+            {
+                var zr = Vector256.Create(re.Slice(k, 4));
+                var zi = Vector256.Create(im.Slice(k, 4));
+                var cr = Vector256.Shuffle(Vector256.Create(re.Slice(n - k - 3, 4)), reverse);
+                var ci = Vector256.Shuffle(Vector256.Create(im.Slice(n - k - 3, 4)), reverse);
+                var sr = zr + cr; var si = zi - ci;
+                var dr = zr - cr; var di = zi + ci;
+                (half * Vector256.Sqrt(sr * sr + si * si)).CopyTo(ma.Slice(k, 4));
+                (half * Vector256.Sqrt(dr * dr + di * di)).CopyTo(mb.Slice(k, 4));
+            }
+        }
+        for (; k < bins; k++)
+        {
+            int c = n - k;
             double sr = re[k] + re[c], si = im[k] - im[c];
             double dr = re[k] - re[c], di = im[k] + im[c];
             ma[k] = 0.5 * Math.Sqrt(sr * sr + si * si);
