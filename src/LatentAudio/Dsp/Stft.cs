@@ -18,6 +18,9 @@ public sealed record StftConfig(int NFft, int Hop, int WinLength, bool Center = 
         Center ? samples / Hop + 1 : samples < NFft ? 0 : (samples - NFft) / Hop + 1;
 }
 
+/// <summary>One frame of <see cref="Stft.ForEachMagnitudePair"/>: |A_t| and |B_t| (valid during the call only).</summary>
+public delegate void MagnitudePairVisitor(int frame, ReadOnlySpan<double> a, ReadOnlySpan<double> b);
+
 /// <summary>Short-time Fourier transform in float64 (FFT-based), with its inverse for Griffin-Lim.</summary>
 public sealed class Stft
 {
@@ -71,29 +74,54 @@ public sealed class Stft
     }
 
     /// <summary>
-    /// |STFT| of two equally long signals at once, as flat frame-major arrays: frame t of <paramref name="a"/> is the
-    /// real part and of <paramref name="b"/> the imaginary part of one complex FFT, and the two spectra are separated
-    /// by conjugate symmetry (|A_k| = |Z_k + conj Z_{n-k}| / 2, |B_k| = |Z_k - conj Z_{n-k}| / 2). Half the FFT work
-    /// of two separate transforms at any size, including odd (Bluestein) ones.
+    /// |STFT| of two equally long signals at once, as flat frame-major arrays (see <see cref="ForEachMagnitudePair"/>).
     /// </summary>
     public (double[] A, double[] B) MagnitudePair(ReadOnlySpan<float> a, ReadOnlySpan<float> b, out int frames)
+    {
+        int bins = Config.Bins;
+        frames = FrameCountPadded(a.Length);
+        var ra = new double[frames * bins];
+        var rb = new double[frames * bins];
+        ForEachMagnitudePair(a, b, (t, ma, mb) =>
+        {
+            ma.CopyTo(ra.AsSpan(t * bins, bins));
+            mb.CopyTo(rb.AsSpan(t * bins, bins));
+        });
+        return (ra, rb);
+    }
+
+    /// <summary>
+    /// |STFT| of two equally long signals frame by frame, handed to <paramref name="visit"/> (the spans are reused
+    /// for the next frame, so a caller that only reduces them keeps no spectrogram). Frame t of <paramref name="a"/>
+    /// is the real part and of <paramref name="b"/> the imaginary part of one complex FFT, and the two spectra are
+    /// separated by conjugate symmetry (|A_k| = |Z_k + conj Z_{n-k}| / 2, |B_k| = |Z_k - conj Z_{n-k}| / 2). Half
+    /// the FFT work of two separate transforms at any size, including odd (Bluestein) ones. Returns the frame count.
+    /// </summary>
+    public int ForEachMagnitudePair(ReadOnlySpan<float> a, ReadOnlySpan<float> b, MagnitudePairVisitor visit)
     {
         if (a.Length != b.Length) throw new ArgumentException("MagnitudePair needs equally long signals");
         var pa = PadSignal(a);
         var pb = PadSignal(b);
         int n = Config.NFft, bins = Config.Bins, hop = Config.Hop;
-        frames = pa.Length < n ? 0 : (pa.Length - n) / hop + 1;
-        var ra = new double[frames * bins];
-        var rb = new double[frames * bins];
+        int frames = FrameCountPadded(a.Length);
         var re = new double[n];
         var im = new double[n];
+        var ma = new double[bins];
+        var mb = new double[bins];
         for (int t = 0; t < frames; t++)
         {
             int start = t * hop;
             _plan.ForwardWindowed(pa.AsSpan(start, n), pb.AsSpan(start, n), _window, re, im);
-            SeparateMagnitudes(re, im, ra.AsSpan(t * bins, bins), rb.AsSpan(t * bins, bins));
+            SeparateMagnitudes(re, im, ma, mb);
+            visit(t, ma, mb);
         }
-        return (ra, rb);
+        return frames;
+    }
+
+    private int FrameCountPadded(int samples)
+    {
+        int padded = Config.Center ? samples + 2 * (Config.NFft / 2) : samples;
+        return padded < Config.NFft ? 0 : (padded - Config.NFft) / Config.Hop + 1;
     }
 
     // |A_k| and |B_k| from Z = FFT(a + i b): A_k = (Z_k + conj Z_{n-k}) / 2, B_k = (Z_k - conj Z_{n-k}) / 2i.
