@@ -31,11 +31,7 @@ public static class MelDistance
         double total = 0;
         for (int s = 0; s < settings.Windows.Length; s++)
         {
-            int w = settings.Windows[s], nMels = settings.Mels[s];
-            var config = new StftConfig(w, w / 4, w);
-            var bank = pair.Cached($"melbank:{pair.SampleRate}:{w}:{nMels}", () => new SparseMel(pair.SampleRate, w, nMels));
-            var mx = pair.Cached($"mel:ref:{w}:{nMels}", () => bank.Apply(pair.ReferenceMagnitude(config)));
-            var my = pair.Cached($"mel:deg:{w}:{nMels}", () => bank.Apply(pair.DegradedMagnitude(config)));
+            var (mx, my) = MelPair(pair, settings.Windows[s], settings.Mels[s]);
             // x = estimate, y = reference in DAC; L1 is symmetric so the order does not matter.
             double logL1 = 0, linL1 = 0;
             var a = mx.Data; var b = my.Data;
@@ -49,4 +45,26 @@ public static class MelDistance
         }
         return total;
     }
+
+    /// <summary>
+    /// Mel magnitudes of both signals for one scale (window w, hop w/4), cached per pair so the two settings share
+    /// the scales they have in common (512 with 80 bands). The linear spectrogram is projected frame by frame as the
+    /// packed STFT produces it, so only the (small) mel spectrograms are kept.
+    /// </summary>
+    private static (Spectrogram Reference, Spectrogram Degraded) MelPair(MetricPair pair, int w, int nMels) =>
+        pair.Cached($"melpair:{w}:{nMels}", () =>
+        {
+            var config = new StftConfig(w, w / 4, w);
+            MetricPair.CheckLongEnough(pair.Length, config);
+            var bank = new SparseMel(pair.SampleRate, w, nMels);
+            int frames = config.FrameCount(pair.Length);
+            var mr = new double[frames * nMels];
+            var md = new double[frames * nMels];
+            new Stft(config).ForEachMagnitudePair(pair.Reference, pair.Degraded, (t, r, d) =>
+            {
+                bank.Project(r, mr.AsSpan(t * nMels, nMels));
+                bank.Project(d, md.AsSpan(t * nMels, nMels));
+            });
+            return (new Spectrogram(mr, frames, nMels), new Spectrogram(md, frames, nMels));
+        });
 }
