@@ -19,7 +19,8 @@ public sealed class FftPlan
     // radix-2: e^{-2 pi i k / len} for k < len/2 at offset len/2 - 1, every stage
     private readonly double[] _twRe = [], _twIm = [];
     private readonly FftPlan? _inner; // Bluestein: power-of-two plan of size m >= 2n-1
-    private readonly double[] _chirpRe = [], _chirpIm = [], _chirpFftRe = [], _chirpFftIm = [];
+    private readonly double[] _chirpRe = [], _chirpIm = [];
+    private readonly double[] _kernelRe = [], _kernelIm = []; // Bluestein: FFT(conj chirp) / m
 
     public FftPlan(int n)
     {
@@ -55,15 +56,16 @@ public sealed class FftPlan
                 _chirpIm[k] = -Math.Sin(a);
             }
             // b = conj(chirp), wrapped around so that the circular convolution of length m is the linear one.
-            _chirpFftRe = new double[m];
-            _chirpFftIm = new double[m];
-            _chirpFftRe[0] = _chirpRe[0]; _chirpFftIm[0] = -_chirpIm[0];
+            _kernelRe = new double[m];
+            _kernelIm = new double[m];
+            _kernelRe[0] = _chirpRe[0]; _kernelIm[0] = -_chirpIm[0];
             for (int k = 1; k < n; k++)
             {
-                _chirpFftRe[k] = _chirpFftRe[m - k] = _chirpRe[k];
-                _chirpFftIm[k] = _chirpFftIm[m - k] = -_chirpIm[k];
+                _kernelRe[k] = _kernelRe[m - k] = _chirpRe[k];
+                _kernelIm[k] = _kernelIm[m - k] = -_chirpIm[k];
             }
-            _inner.Forward(_chirpFftRe, _chirpFftIm);
+            _inner.Forward(_kernelRe, _kernelIm);
+            for (int k = 0; k < m; k++) { _kernelRe[k] /= m; _kernelIm[k] /= m; }
         }
     }
 
@@ -139,7 +141,7 @@ public sealed class FftPlan
     /// the bit-reversal permutation and the first two butterfly stages are one pass: the four samples r, r + N/2,
     /// r + N/4, r + 3N/4 are exactly the inputs of the length-4 block at BitReversal[r] (r &lt; N/4).
     /// </summary>
-    public void ForwardWindowed(ReadOnlySpan<double> real, ReadOnlySpan<double> imag, ReadOnlySpan<double> window, Span<double> re, Span<double> im)
+    public void ForwardWindowed(ReadOnlySpan<float> real, ReadOnlySpan<float> imag, ReadOnlySpan<double> window, Span<double> re, Span<double> im)
     {
         CheckLength(real.Length);
         CheckLength(imag.Length);
@@ -183,19 +185,24 @@ public sealed class FftPlan
         scratch[..(_n / 2 + 1)].CopyTo(halfSpectrum);
     }
 
+    // x * chirp convolved with conj(chirp) by two inner transforms that never permute: each input is written
+    // straight to its bit-reversed slot, and the inverse is the forward transform of the re/im swap (see Inverse),
+    // its 1/m already folded into the kernel (exact: m is a power of two).
     private void Bluestein(Span<double> re, Span<double> im)
     {
         int m = _inner!.Size;
-        var rented = ArrayPool<double>.Shared.Rent(2 * m);
-        var br = rented.AsSpan(0, m);
-        var bi = rented.AsSpan(m, m);
-        for (int k = 0; k < _n; k++) ComplexMultiply(re[k], im[k], _chirpRe[k], _chirpIm[k], out br[k], out bi[k]);
-        br[_n..].Clear();
-        bi[_n..].Clear();
-        _inner.Forward(br, bi);
-        for (int k = 0; k < m; k++) ComplexMultiply(br[k], bi[k], _chirpFftRe[k], _chirpFftIm[k], out br[k], out bi[k]);
-        _inner.Inverse(br, bi);
-        for (int k = 0; k < _n; k++) ComplexMultiply(br[k], bi[k], _chirpRe[k], _chirpIm[k], out re[k], out im[k]);
+        var rev = _inner._bitReverse;
+        var rented = ArrayPool<double>.Shared.Rent(4 * m);
+        var ar = rented.AsSpan(0, m);
+        var ai = rented.AsSpan(m, m);
+        var ur = rented.AsSpan(2 * m, m);
+        var ui = rented.AsSpan(3 * m, m);
+        for (int k = 0; k < _n; k++) ComplexMultiply(re[k], im[k], _chirpRe[k], _chirpIm[k], out ar[rev[k]], out ai[rev[k]]);
+        for (int k = _n; k < m; k++) { ar[rev[k]] = 0; ai[rev[k]] = 0; }
+        _inner.ForwardBitReversed(ar, ai);
+        for (int k = 0; k < m; k++) ComplexMultiply(ar[k], ai[k], _kernelRe[k], _kernelIm[k], out ui[rev[k]], out ur[rev[k]]);
+        _inner.ForwardBitReversed(ur, ui);
+        for (int k = 0; k < _n; k++) ComplexMultiply(ui[k], ur[k], _chirpRe[k], _chirpIm[k], out re[k], out im[k]);
         ArrayPool<double>.Shared.Return(rented);
     }
 

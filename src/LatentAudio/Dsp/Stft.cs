@@ -100,23 +100,45 @@ public sealed class Stft
     public int ForEachMagnitudePair(ReadOnlySpan<float> a, ReadOnlySpan<float> b, MagnitudePairVisitor visit)
     {
         if (a.Length != b.Length) throw new ArgumentException("MagnitudePair needs equally long signals");
-        var pa = PadSignal(a);
-        var pb = PadSignal(b);
-        int n = Config.NFft, bins = Config.Bins, hop = Config.Hop;
-        int frames = FrameCountPadded(a.Length);
+        int n = Config.NFft, bins = Config.Bins, hop = Config.Hop, len = a.Length;
+        int pad = Config.Center ? n / 2 : 0;
+        if (Config.Center && Config.Pad == PadMode.Reflect && len <= pad) throw ReflectTooShort(len, pad);
+        int frames = FrameCountPadded(len);
         var re = new double[n];
         var im = new double[n];
         var ma = new double[bins];
         var mb = new double[bins];
+        var edgeA = new float[n];
+        var edgeB = new float[n];
         for (int t = 0; t < frames; t++)
         {
-            int start = t * hop;
-            _plan.ForwardWindowed(pa.AsSpan(start, n), pb.AsSpan(start, n), _window, re, im);
+            // Frames are read from the signal itself; only the few that reach into the padding get a padded copy.
+            int start = t * hop - pad;
+            bool inside = start >= 0 && start + n <= len;
+            if (!inside) { PaddedFrame(a, start, edgeA); PaddedFrame(b, start, edgeB); }
+            _plan.ForwardWindowed(inside ? a.Slice(start, n) : edgeA, inside ? b.Slice(start, n) : edgeB, _window, re, im);
             SeparateMagnitudes(re, im, ma, mb);
             visit(t, ma, mb);
         }
         return frames;
     }
+
+    /// <summary>Samples start .. start + frame.Length of the padded signal (reflect or zero padding).</summary>
+    private void PaddedFrame(ReadOnlySpan<float> signal, int start, Span<float> frame)
+    {
+        int len = signal.Length;
+        bool reflect = Config.Pad == PadMode.Reflect;
+        for (int i = 0; i < frame.Length; i++)
+        {
+            int j = start + i;
+            frame[i] = j >= 0 && j < len ? signal[j]
+                : !reflect ? 0f
+                : signal[j < 0 ? -j : 2 * (len - 1) - j];
+        }
+    }
+
+    private static InvalidInputException ReflectTooShort(int len, int p) =>
+        new($"signal of {len} samples is too short for reflect padding of {p} (needs more than {p})");
 
     private int FrameCountPadded(int samples)
     {
@@ -206,7 +228,7 @@ public sealed class Stft
         for (int i = 0; i < len; i++) padded[p + i] = signal[i];
         if (Config.Pad == PadMode.Reflect)
         {
-            if (len <= p) throw new InvalidInputException($"signal of {len} samples is too short for reflect padding of {p} (needs more than {p})");
+            if (len <= p) throw ReflectTooShort(len, p);
             for (int i = 1; i <= p; i++)
             {
                 padded[p - i] = signal[i];
