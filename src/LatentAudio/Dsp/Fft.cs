@@ -20,7 +20,7 @@ public sealed class FftPlan
     private readonly double[] _twRe = [], _twIm = [];
     private readonly FftPlan? _inner; // Bluestein: power-of-two plan of size m >= 2n-1
     private readonly double[] _chirpRe = [], _chirpIm = [];
-    private readonly double[] _kernelRe = [], _kernelIm = []; // Bluestein: FFT(conj chirp) / m
+    private readonly double[] _kernelRe = [], _kernelIm = []; // Bluestein: FFT(conj chirp) / m, bit-reversed order
 
     public FftPlan(int n)
     {
@@ -65,7 +65,13 @@ public sealed class FftPlan
                 _kernelIm[k] = _kernelIm[m - k] = -_chirpIm[k];
             }
             _inner.Forward(_kernelRe, _kernelIm);
-            for (int k = 0; k < m; k++) { _kernelRe[k] /= m; _kernelIm[k] /= m; }
+            // Stored in bit-reversed order and scaled by 1/m (see Bluestein).
+            var rev = _inner._bitReverse;
+            var kr = new double[m];
+            var ki = new double[m];
+            for (int k = 0; k < m; k++) { kr[rev[k]] = _kernelRe[k] / m; ki[rev[k]] = _kernelIm[k] / m; }
+            _kernelRe = kr;
+            _kernelIm = ki;
         }
     }
 
@@ -185,24 +191,24 @@ public sealed class FftPlan
         scratch[..(_n / 2 + 1)].CopyTo(halfSpectrum);
     }
 
-    // x * chirp convolved with conj(chirp) by two inner transforms that never permute: each input is written
-    // straight to its bit-reversed slot, and the inverse is the forward transform of the re/im swap (see Inverse),
-    // its 1/m already folded into the kernel (exact: m is a power of two).
+    // x * chirp convolved with conj(chirp) by two inner transforms that never permute: the first is decimation in
+    // frequency (bit-reversed output), the pointwise product with the kernel (stored bit-reversed) stays in that
+    // order, and the inverse is the decimation-in-time forward transform of the re/im swap (see Inverse), its 1/m
+    // already folded into the kernel.
     private void Bluestein(Span<double> re, Span<double> im)
     {
         int m = _inner!.Size;
-        var rev = _inner._bitReverse;
-        var rented = ArrayPool<double>.Shared.Rent(4 * m);
+        var rented = ArrayPool<double>.Shared.Rent(2 * m);
         var ar = rented.AsSpan(0, m);
         var ai = rented.AsSpan(m, m);
-        var ur = rented.AsSpan(2 * m, m);
-        var ui = rented.AsSpan(3 * m, m);
-        for (int k = 0; k < _n; k++) ComplexMultiply(re[k], im[k], _chirpRe[k], _chirpIm[k], out ar[rev[k]], out ai[rev[k]]);
-        for (int k = _n; k < m; k++) { ar[rev[k]] = 0; ai[rev[k]] = 0; }
+        Radix2Butterflies.ComplexMultiply(re, im, _chirpRe, _chirpIm, ar[.._n], ai[.._n]);
+        ar[_n..].Clear();
+        ai[_n..].Clear();
+        Radix2Butterflies.RunDecimationInFrequency(ar, ai, _inner._twRe, _inner._twIm);
+        // Product written swapped: ar <- Im, ai <- Re.
+        Radix2Butterflies.ComplexMultiply(ar, ai, _kernelRe, _kernelIm, ai, ar);
         _inner.ForwardBitReversed(ar, ai);
-        for (int k = 0; k < m; k++) ComplexMultiply(ar[k], ai[k], _kernelRe[k], _kernelIm[k], out ui[rev[k]], out ur[rev[k]]);
-        _inner.ForwardBitReversed(ur, ui);
-        for (int k = 0; k < _n; k++) ComplexMultiply(ui[k], ur[k], _chirpRe[k], _chirpIm[k], out re[k], out im[k]);
+        Radix2Butterflies.ComplexMultiply(ai[.._n], ar[.._n], _chirpRe, _chirpIm, re, im);
         ArrayPool<double>.Shared.Return(rented);
     }
 

@@ -139,4 +139,87 @@ internal static class Radix2Butterflies
             }
         }
     }
+
+    /// <summary>
+    /// Decimation-in-frequency radix-2 passes: natural-order input, bit-reversed output (the mirror of
+    /// <see cref="Run"/>, same twiddle table). Used where a transform's output only feeds a pointwise product and
+    /// then the DIT transform, so that neither needs a permutation.
+    /// </summary>
+    public static void RunDecimationInFrequency(Span<double> re, Span<double> im, ReadOnlySpan<double> twRe, ReadOnlySpan<double> twIm)
+    {
+        int n = re.Length;
+        if (n < 2) return;
+        ref double r0 = ref MemoryMarshal.GetReference(re);
+        ref double i0 = ref MemoryMarshal.GetReference(im);
+        ref double wr0 = ref MemoryMarshal.GetReference(twRe);
+        ref double wi0 = ref MemoryMarshal.GetReference(twIm);
+        for (int half = n / 2; half >= 4; half >>= 1)
+        {
+            ref double wr = ref Unsafe.Add(ref wr0, half - 1);
+            ref double wi = ref Unsafe.Add(ref wi0, half - 1);
+            for (int start = 0; start < n; start += 2 * half)
+            {
+                ref double pr = ref Unsafe.Add(ref r0, start);
+                ref double pi = ref Unsafe.Add(ref i0, start);
+                ref double qr = ref Unsafe.Add(ref pr, half);
+                ref double qi = ref Unsafe.Add(ref pi, half);
+                for (int k = 0; k < half; k += 4)
+                {
+                    var ur = Vector256.LoadUnsafe(ref pr, (nuint)k);
+                    var ui = Vector256.LoadUnsafe(ref pi, (nuint)k);
+                    var vr = Vector256.LoadUnsafe(ref qr, (nuint)k);
+                    var vi = Vector256.LoadUnsafe(ref qi, (nuint)k);
+                    var cr = Vector256.LoadUnsafe(ref wr, (nuint)k);
+                    var ci = Vector256.LoadUnsafe(ref wi, (nuint)k);
+                    (ur + vr).StoreUnsafe(ref pr, (nuint)k);
+                    (ui + vi).StoreUnsafe(ref pi, (nuint)k);
+                    var dr = ur - vr; var di = ui - vi;
+                    (dr * cr - di * ci).StoreUnsafe(ref qr, (nuint)k);
+                    (dr * ci + di * cr).StoreUnsafe(ref qi, (nuint)k);
+                }
+            }
+        }
+        if (n == 2)
+        {
+            double ar = r0, ai = i0, br = Unsafe.Add(ref r0, 1), bi = Unsafe.Add(ref i0, 1);
+            r0 = ar + br; i0 = ai + bi;
+            Unsafe.Add(ref r0, 1) = ar - br; Unsafe.Add(ref i0, 1) = ai - bi;
+            return;
+        }
+        // Last two stages (lengths 4 and 2) merged: twiddles 1 and -i.
+        for (int s = 0; s < n; s += 4)
+        {
+            ref double pr = ref Unsafe.Add(ref r0, s);
+            ref double pi = ref Unsafe.Add(ref i0, s);
+            double x0r = pr, x1r = Unsafe.Add(ref pr, 1), x2r = Unsafe.Add(ref pr, 2), x3r = Unsafe.Add(ref pr, 3);
+            double x0i = pi, x1i = Unsafe.Add(ref pi, 1), x2i = Unsafe.Add(ref pi, 2), x3i = Unsafe.Add(ref pi, 3);
+            double a0r = x0r + x2r, a0i = x0i + x2i, a2r = x0r - x2r, a2i = x0i - x2i;
+            double a1r = x1r + x3r, a1i = x1i + x3i;
+            double a3r = x1i - x3i, a3i = x3r - x1r; // (x1 - x3) * (-i)
+            pr = a0r + a1r; pi = a0i + a1i;
+            Unsafe.Add(ref pr, 1) = a0r - a1r; Unsafe.Add(ref pi, 1) = a0i - a1i;
+            Unsafe.Add(ref pr, 2) = a2r + a3r; Unsafe.Add(ref pi, 2) = a2i + a3i;
+            Unsafe.Add(ref pr, 3) = a2r - a3r; Unsafe.Add(ref pi, 3) = a2i - a3i;
+        }
+    }
+
+    /// <summary>(cr + i ci) = (ar + i ai)(br + i bi) elementwise; the outputs may be the inputs.</summary>
+    public static void ComplexMultiply(ReadOnlySpan<double> ar, ReadOnlySpan<double> ai, ReadOnlySpan<double> br, ReadOnlySpan<double> bi,
+        Span<double> cr, Span<double> ci)
+    {
+        int n = ar.Length, k = 0;
+        for (; k + 4 <= n; k += 4)
+        {
+            var xr = Vector256.Create(ar.Slice(k, 4)); var xi = Vector256.Create(ai.Slice(k, 4));
+            var yr = Vector256.Create(br.Slice(k, 4)); var yi = Vector256.Create(bi.Slice(k, 4));
+            (xr * yr - xi * yi).CopyTo(cr.Slice(k, 4));
+            (xi * yr + xr * yi).CopyTo(ci.Slice(k, 4));
+        }
+        for (; k < n; k++)
+        {
+            double xr = ar[k], xi = ai[k], yr = br[k], yi = bi[k];
+            cr[k] = xr * yr - xi * yi;
+            ci[k] = xi * yr + xr * yi;
+        }
+    }
 }
