@@ -140,7 +140,9 @@ public sealed class Stft
     private static InvalidInputException ReflectTooShort(int len, int p) =>
         new($"signal of {len} samples is too short for reflect padding of {p} (needs more than {p})");
 
-    private int FrameCountPadded(int samples)
+    /// <summary>Frames <see cref="ForEachMagnitudePair"/> gives for a signal of <paramref name="samples"/> (for odd
+    /// NFft one fewer than <see cref="StftConfig.FrameCount"/> may say when centred).</summary>
+    public int FrameCountPadded(int samples)
     {
         int padded = Config.Center ? samples + 2 * (Config.NFft / 2) : samples;
         return padded < Config.NFft ? 0 : (padded - Config.NFft) / Config.Hop + 1;

@@ -79,10 +79,11 @@ public static class MelDistance
             var config = new StftConfig(w, w / 4, w);
             MetricPair.CheckLongEnough(pair.Length, config);
             var bank = new SparseMel(pair.SampleRate, w, nMels);
-            int frames = config.FrameCount(pair.Length);
+            var stft = new Stft(config);
+            int frames = stft.FrameCountPadded(pair.Length);
             var mr = new double[frames * nMels];
             var md = new double[frames * nMels];
-            new Stft(config).ForEachMagnitudePair(pair.Reference, pair.Degraded, (t, r, d) =>
+            stft.ForEachMagnitudePair(pair.Reference, pair.Degraded, (t, r, d) =>
             {
                 bank.Project(r, mr.AsSpan(t * nMels, nMels));
                 bank.Project(d, md.AsSpan(t * nMels, nMels));
