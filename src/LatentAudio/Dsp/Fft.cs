@@ -17,7 +17,10 @@ public sealed class FftPlan
     private readonly int _n;
     private readonly int[] _bitReverse = [];
     // radix-2: e^{-2 pi i k / len} for k < len/2 at offset len/2 - 1, every stage
-    private readonly double[] _twRe = [], _twIm = [];
+    // Built on first use, so a plan used only through one API (PESQ's and ViSQOL's 2^20-point Complex transforms, or
+    // an STFT's split frames) holds one table, not both.
+    private readonly Lazy<(double[] Re, double[] Im)> _splitTwiddles;
+    private readonly Lazy<Complex[]> _stageTwiddles; // the same, interleaved, for InterleavedRadix2
     private readonly FftPlan? _inner; // Bluestein: power-of-two plan of size m >= 2n-1
     private readonly double[] _chirpRe = [], _chirpIm = [];
     private readonly double[] _kernelRe = [], _kernelIm = []; // Bluestein: FFT(conj chirp) / m, bit-reversed order
@@ -26,17 +29,23 @@ public sealed class FftPlan
     {
         if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n));
         _n = n;
+        _splitTwiddles = new(() =>
+        {
+            var re = new double[Math.Max(1, n - 1)];
+            var im = new double[Math.Max(1, n - 1)];
+            for (int half = 1; half < n; half <<= 1)
+                for (int k = 0; k < half; k++) (re[half - 1 + k], im[half - 1 + k]) = Twiddle(k, half);
+            return (re, im);
+        }, LazyThreadSafetyMode.PublicationOnly);
+        _stageTwiddles = new(() =>
+        {
+            var w = new Complex[Math.Max(1, n - 1)];
+            for (int half = 1; half < n; half <<= 1)
+                for (int k = 0; k < half; k++) { var (c, s) = Twiddle(k, half); w[half - 1 + k] = new Complex(c, s); }
+            return w;
+        }, LazyThreadSafetyMode.PublicationOnly);
         if (BitOperations.IsPow2(n))
         {
-            _twRe = new double[Math.Max(1, n - 1)];
-            _twIm = new double[Math.Max(1, n - 1)];
-            for (int half = 1; half < n; half <<= 1)
-                for (int k = 0; k < half; k++)
-                {
-                    double a = -Math.PI * k / half;
-                    _twRe[half - 1 + k] = Math.Cos(a);
-                    _twIm[half - 1 + k] = Math.Sin(a);
-                }
             _bitReverse = new int[n];
             int bits = BitOperations.Log2((uint)n);
             for (int i = 0; i < n; i++) _bitReverse[i] = bits == 0 ? 0 : (int)(ReverseBits((uint)i) >> (32 - bits));
@@ -77,6 +86,13 @@ public sealed class FftPlan
 
     public int Size => _n;
 
+    // e^{-2 pi i k / (2 half)}
+    private static (double Cos, double Sin) Twiddle(int k, int half)
+    {
+        double a = -Math.PI * k / half;
+        return (Math.Cos(a), Math.Sin(a));
+    }
+
     /// <summary>True for power-of-two sizes (radix-2; <see cref="ForwardBitReversed"/> is available).</summary>
     public bool IsRadix2 => _inner is null;
 
@@ -87,11 +103,16 @@ public sealed class FftPlan
     public void Forward(Span<Complex> data)
     {
         CheckLength(data.Length);
+        if (_inner is null)
+        {
+            InterleavedRadix2.Run(data, _bitReverse, _stageTwiddles.Value);
+            return;
+        }
         var rented = ArrayPool<double>.Shared.Rent(2 * _n);
         var re = rented.AsSpan(0, _n);
         var im = rented.AsSpan(_n, _n);
         Split(data, re, im);
-        Forward(re, im);
+        Bluestein(re, im);
         Join(re, im, data);
         ArrayPool<double>.Shared.Return(rented);
     }
@@ -99,14 +120,10 @@ public sealed class FftPlan
     /// <summary>In-place inverse transform, scaled by 1/N.</summary>
     public void Inverse(Span<Complex> data)
     {
-        CheckLength(data.Length);
-        var rented = ArrayPool<double>.Shared.Rent(2 * _n);
-        var re = rented.AsSpan(0, _n);
-        var im = rented.AsSpan(_n, _n);
-        Split(data, re, im);
-        Inverse(re, im);
-        Join(re, im, data);
-        ArrayPool<double>.Shared.Return(rented);
+        for (int i = 0; i < data.Length; i++) data[i] = Complex.Conjugate(data[i]);
+        Forward(data);
+        double s = 1.0 / _n;
+        for (int i = 0; i < data.Length; i++) data[i] = Complex.Conjugate(data[i]) * s;
     }
 
     /// <summary>In-place forward transform of split real and imaginary parts.</summary>
@@ -125,7 +142,7 @@ public sealed class FftPlan
                     (im[i], im[j]) = (im[j], im[i]);
                 }
             }
-            Radix2Butterflies.Run(re, im, _twRe, _twIm);
+            Radix2Butterflies.Run(re, im, _splitTwiddles.Value.Re, _splitTwiddles.Value.Im);
         }
         else Bluestein(re, im);
     }
@@ -138,7 +155,7 @@ public sealed class FftPlan
         if (_inner is not null) throw new InvalidOperationException($"FFT of size {_n} is not radix-2");
         CheckLength(re.Length);
         CheckLength(im.Length);
-        Radix2Butterflies.Run(re, im, _twRe, _twIm);
+        Radix2Butterflies.Run(re, im, _splitTwiddles.Value.Re, _splitTwiddles.Value.Im);
     }
 
     /// <summary>
@@ -171,7 +188,7 @@ public sealed class FftPlan
                 real[a] * window[a], imag[a] * window[a], real[b] * window[b], imag[b] * window[b],
                 real[c] * window[c], imag[c] * window[c], real[d] * window[d], imag[d] * window[d]);
         }
-        Radix2Butterflies.Run(re, im, _twRe, _twIm, firstTwoStagesDone: true);
+        Radix2Butterflies.Run(re, im, _splitTwiddles.Value.Re, _splitTwiddles.Value.Im, firstTwoStagesDone: true);
     }
 
     /// <summary>In-place inverse transform of split parts, scaled by 1/N.</summary>
@@ -204,7 +221,8 @@ public sealed class FftPlan
         Radix2Butterflies.ComplexMultiply(re, im, _chirpRe, _chirpIm, ar[.._n], ai[.._n]);
         ar[_n..].Clear();
         ai[_n..].Clear();
-        Radix2Butterflies.RunDecimationInFrequency(ar, ai, _inner._twRe, _inner._twIm);
+        var (twRe, twIm) = _inner._splitTwiddles.Value;
+        Radix2Butterflies.RunDecimationInFrequency(ar, ai, twRe, twIm);
         // Product written swapped: ar <- Im, ai <- Re.
         Radix2Butterflies.ComplexMultiply(ar, ai, _kernelRe, _kernelIm, ai, ar);
         _inner.ForwardBitReversed(ar, ai);
