@@ -8,29 +8,44 @@ namespace LatentAudio.Dsp;
 /// <summary>
 /// Complex FFT of one fixed size, in float64: iterative radix-2 for powers of two, Bluestein's chirp-z for any
 /// other size. Sign convention as numpy.fft: forward uses e^{-2 pi i k n / N}, inverse is scaled by 1/N.
-/// Immutable after construction, so one plan may be shared across threads.
+/// Works on split real/imaginary arrays (SIMD butterflies, <see cref="Radix2Butterflies"/>); the
+/// <see cref="Complex"/> overloads convert to and from them. Immutable after construction, so one plan may be
+/// shared across threads.
 /// </summary>
 public sealed class FftPlan
 {
     private readonly int _n;
     private readonly int[] _bitReverse = [];
-    private readonly Complex[] _stageTwiddles = []; // radix-2: e^{-2 pi i k / len} for k < len/2 at offset len/2 - 1
-    private readonly FftPlan? _inner;           // Bluestein: power-of-two plan of size m >= 2n-1
-    private readonly Complex[] _chirp = [], _chirpFft = [];
+    // radix-2: e^{-2 pi i k / len} for k < len/2 at offset len/2 - 1, every stage
+    // Built on first use, so a plan used only through one API (PESQ's and ViSQOL's 2^20-point Complex transforms, or
+    // an STFT's split frames) holds one table, not both.
+    private readonly Lazy<(double[] Re, double[] Im)> _splitTwiddles;
+    private readonly Lazy<Complex[]> _stageTwiddles; // the same, interleaved, for InterleavedRadix2
+    private readonly FftPlan? _inner; // Bluestein: power-of-two plan of size m >= 2n-1
+    private readonly double[] _chirpRe = [], _chirpIm = [];
+    private readonly double[] _kernelRe = [], _kernelIm = []; // Bluestein: FFT(conj chirp) / m, bit-reversed order
 
     public FftPlan(int n)
     {
         if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n));
         _n = n;
+        _splitTwiddles = new(() =>
+        {
+            var re = new double[Math.Max(1, n - 1)];
+            var im = new double[Math.Max(1, n - 1)];
+            for (int half = 1; half < n; half <<= 1)
+                for (int k = 0; k < half; k++) (re[half - 1 + k], im[half - 1 + k]) = Twiddle(k, half);
+            return (re, im);
+        }, LazyThreadSafetyMode.PublicationOnly);
+        _stageTwiddles = new(() =>
+        {
+            var w = new Complex[Math.Max(1, n - 1)];
+            for (int half = 1; half < n; half <<= 1)
+                for (int k = 0; k < half; k++) { var (c, s) = Twiddle(k, half); w[half - 1 + k] = new Complex(c, s); }
+            return w;
+        }, LazyThreadSafetyMode.PublicationOnly);
         if (BitOperations.IsPow2(n))
         {
-            _stageTwiddles = new Complex[Math.Max(1, n - 1)];
-            for (int half = 1; half < n; half <<= 1)
-                for (int k = 0; k < half; k++)
-                {
-                    double a = -Math.PI * k / half;
-                    _stageTwiddles[half - 1 + k] = new Complex(Math.Cos(a), Math.Sin(a));
-                }
             _bitReverse = new int[n];
             int bits = BitOperations.Log2((uint)n);
             for (int i = 0; i < n; i++) _bitReverse[i] = bits == 0 ? 0 : (int)(ReverseBits((uint)i) >> (32 - bits));
@@ -39,30 +54,67 @@ public sealed class FftPlan
         {
             int m = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * n - 1));
             _inner = new FftPlan(m);
-            _chirp = new Complex[n];
+            _chirpRe = new double[n];
+            _chirpIm = new double[n];
             for (int k = 0; k < n; k++)
             {
                 // k^2 mod 2n keeps the angle exact for large k.
                 long k2 = (long)k * k % (2L * n);
                 double a = Math.PI * k2 / n;
-                _chirp[k] = new Complex(Math.Cos(a), -Math.Sin(a));
+                _chirpRe[k] = Math.Cos(a);
+                _chirpIm[k] = -Math.Sin(a);
             }
-            var b = new Complex[m];
-            b[0] = Complex.Conjugate(_chirp[0]);
-            for (int k = 1; k < n; k++) b[k] = b[m - k] = Complex.Conjugate(_chirp[k]);
-            _inner.Forward(b);
-            _chirpFft = b;
+            // b = conj(chirp), wrapped around so that the circular convolution of length m is the linear one.
+            _kernelRe = new double[m];
+            _kernelIm = new double[m];
+            _kernelRe[0] = _chirpRe[0]; _kernelIm[0] = -_chirpIm[0];
+            for (int k = 1; k < n; k++)
+            {
+                _kernelRe[k] = _kernelRe[m - k] = _chirpRe[k];
+                _kernelIm[k] = _kernelIm[m - k] = -_chirpIm[k];
+            }
+            _inner.Forward(_kernelRe, _kernelIm);
+            // Stored in bit-reversed order and scaled by 1/m (see Bluestein).
+            var rev = _inner._bitReverse;
+            var kr = new double[m];
+            var ki = new double[m];
+            for (int k = 0; k < m; k++) { kr[rev[k]] = _kernelRe[k] / m; ki[rev[k]] = _kernelIm[k] / m; }
+            _kernelRe = kr;
+            _kernelIm = ki;
         }
     }
 
     public int Size => _n;
 
+    // e^{-2 pi i k / (2 half)}
+    private static (double Cos, double Sin) Twiddle(int k, int half)
+    {
+        double a = -Math.PI * k / half;
+        return (Math.Cos(a), Math.Sin(a));
+    }
+
+    /// <summary>True for power-of-two sizes (radix-2; <see cref="ForwardBitReversed"/> is available).</summary>
+    public bool IsRadix2 => _inner is null;
+
+    /// <summary>Radix-2 only: input index i belongs at position BitReversal[i] before <see cref="ForwardBitReversed"/>.</summary>
+    public ReadOnlySpan<int> BitReversal => _bitReverse;
+
     /// <summary>In-place forward transform.</summary>
     public void Forward(Span<Complex> data)
     {
-        if (data.Length != _n) throw new ArgumentException($"FFT of size {_n} given {data.Length} values");
-        if (_inner is null) Radix2(data);
-        else Bluestein(data);
+        CheckLength(data.Length);
+        if (_inner is null)
+        {
+            InterleavedRadix2.Run(data, _bitReverse, _stageTwiddles.Value);
+            return;
+        }
+        var rented = ArrayPool<double>.Shared.Rent(2 * _n);
+        var re = rented.AsSpan(0, _n);
+        var im = rented.AsSpan(_n, _n);
+        Split(data, re, im);
+        Bluestein(re, im);
+        Join(re, im, data);
+        ArrayPool<double>.Shared.Return(rented);
     }
 
     /// <summary>In-place inverse transform, scaled by 1/N.</summary>
@@ -74,6 +126,80 @@ public sealed class FftPlan
         for (int i = 0; i < data.Length; i++) data[i] = Complex.Conjugate(data[i]) * s;
     }
 
+    /// <summary>In-place forward transform of split real and imaginary parts.</summary>
+    public void Forward(Span<double> re, Span<double> im)
+    {
+        CheckLength(re.Length);
+        CheckLength(im.Length);
+        if (_inner is null)
+        {
+            for (int i = 0; i < _n; i++)
+            {
+                int j = _bitReverse[i];
+                if (j > i)
+                {
+                    (re[i], re[j]) = (re[j], re[i]);
+                    (im[i], im[j]) = (im[j], im[i]);
+                }
+            }
+            Radix2Butterflies.Run(re, im, _splitTwiddles.Value.Re, _splitTwiddles.Value.Im);
+        }
+        else Bluestein(re, im);
+    }
+
+    /// <summary>Radix-2 only: the forward transform of data already placed in bit-reversed order (see
+    /// <see cref="BitReversal"/>), result in natural order. Saves the permutation pass when the caller fills the
+    /// buffer anyway (an STFT frame).</summary>
+    public void ForwardBitReversed(Span<double> re, Span<double> im)
+    {
+        if (_inner is not null) throw new InvalidOperationException($"FFT of size {_n} is not radix-2");
+        CheckLength(re.Length);
+        CheckLength(im.Length);
+        Radix2Butterflies.Run(re, im, _splitTwiddles.Value.Re, _splitTwiddles.Value.Im);
+    }
+
+    /// <summary>
+    /// Transform of the frame (<paramref name="real"/> + i <paramref name="imag"/>) * <paramref name="window"/>
+    /// (all of length N) into <paramref name="re"/>, <paramref name="im"/>. For radix-2 sizes, loading the frame,
+    /// the bit-reversal permutation and the first two butterfly stages are one pass: the four samples r, r + N/2,
+    /// r + N/4, r + 3N/4 are exactly the inputs of the length-4 block at BitReversal[r] (r &lt; N/4).
+    /// </summary>
+    public void ForwardWindowed(ReadOnlySpan<float> real, ReadOnlySpan<float> imag, ReadOnlySpan<double> window, Span<double> re, Span<double> im)
+    {
+        CheckLength(real.Length);
+        CheckLength(imag.Length);
+        CheckLength(window.Length);
+        CheckLength(re.Length);
+        CheckLength(im.Length);
+        if (_inner is not null || _n < 4)
+        {
+            for (int i = 0; i < _n; i++) { re[i] = real[i] * window[i]; im[i] = imag[i] * window[i]; }
+            Forward(re, im);
+            return;
+        }
+        int q = _n / 4;
+        ref double r0 = ref MemoryMarshal.GetReference(re);
+        ref double i0 = ref MemoryMarshal.GetReference(im);
+        for (int r = 0; r < q; r++)
+        {
+            int a = r, b = r + 2 * q, c = r + q, d = r + 3 * q; // the block's inputs in bit-reversed order
+            int p = _bitReverse[r];
+            Radix2Butterflies.FirstTwoStagesOfFour(ref Unsafe.Add(ref r0, p), ref Unsafe.Add(ref i0, p),
+                real[a] * window[a], imag[a] * window[a], real[b] * window[b], imag[b] * window[b],
+                real[c] * window[c], imag[c] * window[c], real[d] * window[d], imag[d] * window[d]);
+        }
+        Radix2Butterflies.Run(re, im, _splitTwiddles.Value.Re, _splitTwiddles.Value.Im, firstTwoStagesDone: true);
+    }
+
+    /// <summary>In-place inverse transform of split parts, scaled by 1/N.</summary>
+    public void Inverse(Span<double> re, Span<double> im)
+    {
+        // Swapping the parts maps x to i conj(x), so DFT(swap x) = swap(conj DFT(conj x)) = swap(N IDFT(x)).
+        Forward(im, re);
+        double s = 1.0 / _n;
+        for (int i = 0; i < _n; i++) { re[i] *= s; im[i] *= s; }
+    }
+
     /// <summary>Spectrum bins 0..N/2 of a real signal of length N.</summary>
     public void ForwardReal(ReadOnlySpan<double> input, Span<Complex> halfSpectrum, Span<Complex> scratch)
     {
@@ -82,70 +208,50 @@ public sealed class FftPlan
         scratch[..(_n / 2 + 1)].CopyTo(halfSpectrum);
     }
 
-    private void Radix2(Span<Complex> a)
-    {
-        int n = _n;
-        for (int i = 0; i < n; i++)
-        {
-            int j = _bitReverse[i];
-            if (j > i) (a[i], a[j]) = (a[j], a[i]);
-        }
-        // Butterflies on raw doubles through refs (no bounds checks, no Complex operator calls): the hot loop of
-        // every STFT in the metrics, where it is about 3x faster than the straightforward version.
-        ref Complex a0 = ref MemoryMarshal.GetReference(a);
-        if (n >= 4)
-        {
-            // Stages of length 2 and 4 merged: their twiddles are 1 and -i, so no multiplications.
-            for (int s = 0; s < n; s += 4)
-            {
-                ref Complex p0 = ref Unsafe.Add(ref a0, s);
-                Complex x0 = p0, x1 = Unsafe.Add(ref p0, 1), x2 = Unsafe.Add(ref p0, 2), x3 = Unsafe.Add(ref p0, 3);
-                double s0r = x0.Real + x1.Real, s0i = x0.Imaginary + x1.Imaginary;
-                double d0r = x0.Real - x1.Real, d0i = x0.Imaginary - x1.Imaginary;
-                double s1r = x2.Real + x3.Real, s1i = x2.Imaginary + x3.Imaginary;
-                double d1r = x2.Real - x3.Real, d1i = x2.Imaginary - x3.Imaginary;
-                p0 = new Complex(s0r + s1r, s0i + s1i);
-                Unsafe.Add(ref p0, 2) = new Complex(s0r - s1r, s0i - s1i);
-                // (d1r + i d1i) * (-i) = d1i - i d1r
-                Unsafe.Add(ref p0, 1) = new Complex(d0r + d1i, d0i - d1r);
-                Unsafe.Add(ref p0, 3) = new Complex(d0r - d1i, d0i + d1r);
-            }
-        }
-        for (int len = n >= 4 ? 8 : 2; len <= n; len <<= 1)
-        {
-            int half = len >> 1;
-            ref Complex tw = ref _stageTwiddles[half - 1];
-            for (int start = 0; start < n; start += len)
-            {
-                ref Complex p = ref Unsafe.Add(ref a0, start);
-                ref Complex q = ref Unsafe.Add(ref a0, start + half);
-                for (int k = 0; k < half; k++)
-                {
-                    Complex w = Unsafe.Add(ref tw, k);
-                    ref Complex x = ref Unsafe.Add(ref p, k);
-                    ref Complex y = ref Unsafe.Add(ref q, k);
-                    double yr = y.Real, yi = y.Imaginary;
-                    double vr = yr * w.Real - yi * w.Imaginary, vi = yr * w.Imaginary + yi * w.Real;
-                    double ur = x.Real, ui = x.Imaginary;
-                    x = new Complex(ur + vr, ui + vi);
-                    y = new Complex(ur - vr, ui - vi);
-                }
-            }
-        }
-    }
-
-    private void Bluestein(Span<Complex> data)
+    // x * chirp convolved with conj(chirp) by two inner transforms that never permute: the first is decimation in
+    // frequency (bit-reversed output), the pointwise product with the kernel (stored bit-reversed) stays in that
+    // order, and the inverse is the decimation-in-time forward transform of the re/im swap (see Inverse), its 1/m
+    // already folded into the kernel.
+    private void Bluestein(Span<double> re, Span<double> im)
     {
         int m = _inner!.Size;
-        var rented = ArrayPool<Complex>.Shared.Rent(m);
-        var buf = rented.AsSpan(0, m);
-        buf.Clear();
-        for (int k = 0; k < _n; k++) buf[k] = data[k] * _chirp[k];
-        _inner.Forward(buf);
-        for (int k = 0; k < m; k++) buf[k] *= _chirpFft[k];
-        _inner.Inverse(buf);
-        for (int k = 0; k < _n; k++) data[k] = buf[k] * _chirp[k];
-        ArrayPool<Complex>.Shared.Return(rented);
+        var rented = ArrayPool<double>.Shared.Rent(2 * m);
+        var ar = rented.AsSpan(0, m);
+        var ai = rented.AsSpan(m, m);
+        Radix2Butterflies.ComplexMultiply(re, im, _chirpRe, _chirpIm, ar[.._n], ai[.._n]);
+        ar[_n..].Clear();
+        ai[_n..].Clear();
+        var (twRe, twIm) = _inner._splitTwiddles.Value;
+        Radix2Butterflies.RunDecimationInFrequency(ar, ai, twRe, twIm);
+        // Product written swapped: ar <- Im, ai <- Re.
+        Radix2Butterflies.ComplexMultiply(ar, ai, _kernelRe, _kernelIm, ai, ar);
+        _inner.ForwardBitReversed(ar, ai);
+        Radix2Butterflies.ComplexMultiply(ai[.._n], ar[.._n], _chirpRe, _chirpIm, re, im);
+        ArrayPool<double>.Shared.Return(rented);
+    }
+
+    // The operation order of System.Numerics.Complex's operator *.
+    private static void ComplexMultiply(double ar, double ai, double br, double bi, out double cr, out double ci)
+    {
+        cr = ar * br - ai * bi;
+        ci = ai * br + ar * bi;
+    }
+
+    private static void Split(ReadOnlySpan<Complex> data, Span<double> re, Span<double> im)
+    {
+        var flat = MemoryMarshal.Cast<Complex, double>(data);
+        for (int i = 0; i < re.Length; i++) { re[i] = flat[2 * i]; im[i] = flat[2 * i + 1]; }
+    }
+
+    private static void Join(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<Complex> data)
+    {
+        var flat = MemoryMarshal.Cast<Complex, double>(data);
+        for (int i = 0; i < re.Length; i++) { flat[2 * i] = re[i]; flat[2 * i + 1] = im[i]; }
+    }
+
+    private void CheckLength(int length)
+    {
+        if (length != _n) throw new ArgumentException($"FFT of size {_n} given {length} values");
     }
 
     private static uint ReverseBits(uint v)

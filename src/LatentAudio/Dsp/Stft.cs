@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace LatentAudio.Dsp;
 
@@ -16,6 +17,9 @@ public sealed record StftConfig(int NFft, int Hop, int WinLength, bool Center = 
     public int FrameCount(int samples) =>
         Center ? samples / Hop + 1 : samples < NFft ? 0 : (samples - NFft) / Hop + 1;
 }
+
+/// <summary>One frame of <see cref="Stft.ForEachMagnitudePair"/>: |A_t| and |B_t| (valid during the call only).</summary>
+public delegate void MagnitudePairVisitor(int frame, ReadOnlySpan<double> a, ReadOnlySpan<double> b);
 
 /// <summary>Short-time Fourier transform in float64 (FFT-based), with its inverse for Griffin-Lim.</summary>
 public sealed class Stft
@@ -70,39 +74,111 @@ public sealed class Stft
     }
 
     /// <summary>
-    /// |STFT| of two equally long signals at once, as flat frame-major arrays: frame t of <paramref name="a"/> is the
-    /// real part and of <paramref name="b"/> the imaginary part of one complex FFT, and the two spectra are separated
-    /// by conjugate symmetry (|A_k| = |Z_k + conj Z_{n-k}| / 2, |B_k| = |Z_k - conj Z_{n-k}| / 2). Half the FFT work
-    /// of two separate transforms at any size, including odd (Bluestein) ones.
+    /// |STFT| of two equally long signals at once, as flat frame-major arrays (see <see cref="ForEachMagnitudePair"/>).
     /// </summary>
     public (double[] A, double[] B) MagnitudePair(ReadOnlySpan<float> a, ReadOnlySpan<float> b, out int frames)
     {
-        if (a.Length != b.Length) throw new ArgumentException("MagnitudePair needs equally long signals");
-        var pa = PadSignal(a);
-        var pb = PadSignal(b);
-        int n = Config.NFft, bins = Config.Bins, hop = Config.Hop;
-        frames = pa.Length < n ? 0 : (pa.Length - n) / hop + 1;
-        int w0 = (n - Config.WinLength) / 2, w1 = w0 + Config.WinLength;
+        int bins = Config.Bins;
+        frames = FrameCountPadded(a.Length);
         var ra = new double[frames * bins];
         var rb = new double[frames * bins];
-        var z = new Complex[n];
+        ForEachMagnitudePair(a, b, (t, ma, mb) =>
+        {
+            ma.CopyTo(ra.AsSpan(t * bins, bins));
+            mb.CopyTo(rb.AsSpan(t * bins, bins));
+        });
+        return (ra, rb);
+    }
+
+    /// <summary>
+    /// |STFT| of two equally long signals frame by frame, handed to <paramref name="visit"/> (the spans are reused
+    /// for the next frame, so a caller that only reduces them keeps no spectrogram). Frame t of <paramref name="a"/>
+    /// is the real part and of <paramref name="b"/> the imaginary part of one complex FFT, and the two spectra are
+    /// separated by conjugate symmetry (|A_k| = |Z_k + conj Z_{n-k}| / 2, |B_k| = |Z_k - conj Z_{n-k}| / 2). Half
+    /// the FFT work of two separate transforms at any size, including odd (Bluestein) ones. Returns the frame count.
+    /// </summary>
+    public int ForEachMagnitudePair(ReadOnlySpan<float> a, ReadOnlySpan<float> b, MagnitudePairVisitor visit)
+    {
+        if (a.Length != b.Length) throw new ArgumentException("MagnitudePair needs equally long signals");
+        int n = Config.NFft, bins = Config.Bins, hop = Config.Hop, len = a.Length;
+        int pad = Config.Center ? n / 2 : 0;
+        if (Config.Center && Config.Pad == PadMode.Reflect && len <= pad) throw ReflectTooShort(len, pad);
+        int frames = FrameCountPadded(len);
+        var re = new double[n];
+        var im = new double[n];
+        var ma = new double[bins];
+        var mb = new double[bins];
+        var edgeA = new float[n];
+        var edgeB = new float[n];
         for (int t = 0; t < frames; t++)
         {
-            int start = t * hop;
-            Array.Clear(z);
-            for (int i = w0; i < w1; i++) z[i] = new Complex(pa[start + i] * _window[i], pb[start + i] * _window[i]);
-            _plan.Forward(z);
-            int row = t * bins;
-            for (int k = 0; k < bins; k++)
+            // Frames are read from the signal itself; only the few that reach into the padding get a padded copy.
+            int start = t * hop - pad;
+            bool inside = start >= 0 && start + n <= len;
+            if (!inside) { PaddedFrame(a, start, edgeA); PaddedFrame(b, start, edgeB); }
+            _plan.ForwardWindowed(inside ? a.Slice(start, n) : edgeA, inside ? b.Slice(start, n) : edgeB, _window, re, im);
+            SeparateMagnitudes(re, im, ma, mb);
+            visit(t, ma, mb);
+        }
+        return frames;
+    }
+
+    /// <summary>Samples start .. start + frame.Length of the padded signal (reflect or zero padding).</summary>
+    private void PaddedFrame(ReadOnlySpan<float> signal, int start, Span<float> frame)
+    {
+        int len = signal.Length;
+        bool reflect = Config.Pad == PadMode.Reflect;
+        for (int i = 0; i < frame.Length; i++)
+        {
+            int j = start + i;
+            frame[i] = j >= 0 && j < len ? signal[j]
+                : !reflect ? 0f
+                : signal[j < 0 ? -j : 2 * (len - 1) - j];
+        }
+    }
+
+    private static InvalidInputException ReflectTooShort(int len, int p) =>
+        new($"signal of {len} samples is too short for reflect padding of {p} (needs more than {p})");
+
+    /// <summary>Frames <see cref="ForEachMagnitudePair"/> gives for a signal of <paramref name="samples"/> (for odd
+    /// NFft one fewer than <see cref="StftConfig.FrameCount"/> may say when centred).</summary>
+    public int FrameCountPadded(int samples)
+    {
+        int padded = Config.Center ? samples + 2 * (Config.NFft / 2) : samples;
+        return padded < Config.NFft ? 0 : (padded - Config.NFft) / Config.Hop + 1;
+    }
+
+    // |A_k| and |B_k| from Z = FFT(a + i b): A_k = (Z_k + conj Z_{n-k}) / 2, B_k = (Z_k - conj Z_{n-k}) / 2i.
+    private static void SeparateMagnitudes(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> ma, Span<double> mb)
+    {
+        int n = re.Length, bins = ma.Length, k = 1;
+        ma[0] = 0.5 * Math.Sqrt(4 * re[0] * re[0]); // Z_0 pairs with itself: |A_0| = |Re Z_0|, |B_0| = |Im Z_0|
+        mb[0] = 0.5 * Math.Sqrt(4 * im[0] * im[0]);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Four bins k..k+3 against the reversed block n-k-3..n-k of their mirror bins.
+            var reverse = Vector256.Create(3L, 2, 1, 0);
+            var half = Vector256.Create(0.5);
+            for (; k + 3 < bins; k += 4)
             {
-                Complex p = z[k], q = z[k == 0 ? 0 : n - k];
-                double sr = p.Real + q.Real, si = p.Imaginary - q.Imaginary;
-                double dr = p.Real - q.Real, di = p.Imaginary + q.Imaginary;
-                ra[row + k] = 0.5 * Math.Sqrt(sr * sr + si * si);
-                rb[row + k] = 0.5 * Math.Sqrt(dr * dr + di * di);
+                var zr = Vector256.Create(re.Slice(k, 4));
+                var zi = Vector256.Create(im.Slice(k, 4));
+                var cr = Vector256.Shuffle(Vector256.Create(re.Slice(n - k - 3, 4)), reverse);
+                var ci = Vector256.Shuffle(Vector256.Create(im.Slice(n - k - 3, 4)), reverse);
+                var sr = zr + cr; var si = zi - ci;
+                var dr = zr - cr; var di = zi + ci;
+                (half * Vector256.Sqrt(sr * sr + si * si)).CopyTo(ma.Slice(k, 4));
+                (half * Vector256.Sqrt(dr * dr + di * di)).CopyTo(mb.Slice(k, 4));
             }
         }
-        return (ra, rb);
+        for (; k < bins; k++)
+        {
+            int c = n - k;
+            double sr = re[k] + re[c], si = im[k] - im[c];
+            double dr = re[k] - re[c], di = im[k] + im[c];
+            ma[k] = 0.5 * Math.Sqrt(sr * sr + si * si);
+            mb[k] = 0.5 * Math.Sqrt(dr * dr + di * di);
+        }
     }
 
     /// <summary>
@@ -154,7 +230,7 @@ public sealed class Stft
         for (int i = 0; i < len; i++) padded[p + i] = signal[i];
         if (Config.Pad == PadMode.Reflect)
         {
-            if (len <= p) throw new InvalidInputException($"signal of {len} samples is too short for reflect padding of {p} (needs more than {p})");
+            if (len <= p) throw ReflectTooShort(len, p);
             for (int i = 1; i <= p; i++)
             {
                 padded[p - i] = signal[i];

@@ -14,40 +14,60 @@ public readonly record struct LagEstimate(int Lag, int SampleRate, double Correl
 public static class Alignment
 {
     /// <summary>
-    /// Lag l in [-maxLag, maxLag] maximising c(l) = sum_n ref[n] deg[n + l] (the overlap only), computed by one
-    /// packed complex FFT of both signals; ties go to the smaller |l|. Correlation is c(l) normalised by the two
-    /// overlap energies.
+    /// Lag l in [-maxLag, maxLag] maximising c(l) = sum_n ref[n] deg[n + l] (the overlap only); ties go to the
+    /// smaller |l|. Correlation is c(l) normalised by the two overlap energies.
     /// </summary>
+    /// <remarks>
+    /// Only 2 maxLag + 1 lags are wanted, so c is accumulated block by block in the frequency domain: block b of the
+    /// reference (B samples from s = bB) against the degraded samples s - maxLag .. s + B + maxLag, both in one
+    /// packed complex FFT of a small size M &gt;= B + 2 maxLag (no circular wrap for the wanted lags), and one inverse
+    /// FFT at the end. Cache-sized transforms instead of one transform longer than the whole signal.
+    /// </remarks>
     public static LagEstimate BestLag(ReadOnlySpan<float> reference, ReadOnlySpan<float> degraded, int maxLag, int sampleRate)
     {
-        maxLag = Math.Max(0, Math.Min(maxLag, Math.Max(reference.Length, degraded.Length) - 1));
-        int m = (int)BitOperations.RoundUpToPowerOf2((uint)(Math.Max(reference.Length, degraded.Length) + maxLag + 1));
-        var z = new Complex[m];
-        for (int i = 0; i < reference.Length; i++) z[i] = new Complex(reference[i], 0);
-        for (int i = 0; i < degraded.Length; i++) z[i] = new Complex(z[i].Real, degraded[i]);
+        int nr = reference.Length, nd = degraded.Length;
+        maxLag = Math.Max(0, Math.Min(maxLag, Math.Max(nr, nd) - 1));
+        int span = 2 * maxLag;
+        int m = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(4, Math.Min(nr + span, Math.Max(4 * (span + 1), 4096))));
+        int block = m - span;
         var plan = new FftPlan(m);
-        plan.Forward(z);
-        // Untangle R = FFT(ref), D = FFT(deg) from Z = FFT(ref + i deg), then form conj(R) * D.
-        var c = new Complex[m];
-        for (int k = 0; k < m; k++)
+        var zr = new double[m];
+        var zi = new double[m];
+        var accRe = new double[m];
+        var accIm = new double[m];
+        for (int s = 0; s < nr; s += block)
         {
-            Complex zk = z[k], zc = Complex.Conjugate(z[(m - k) & (m - 1)]);
-            Complex r = (zk + zc) * 0.5, d = (zk - zc) * new Complex(0, -0.5);
-            c[k] = Complex.Conjugate(r) * d;
+            Array.Clear(zr);
+            Array.Clear(zi);
+            int count = Math.Min(block, nr - s);
+            for (int i = 0; i < count; i++) zr[i] = reference[s + i];
+            int d0 = s - maxLag, from = Math.Max(0, -d0), to = Math.Min(m, nd - d0);
+            for (int i = from; i < to; i++) zi[i] = degraded[d0 + i];
+            plan.Forward(zr, zi);
+            // Untangle R = FFT(ref block), D = FFT(deg block) from Z = FFT(ref + i deg) and add conj(R) * D.
+            for (int k = 0; k < m; k++)
+            {
+                int c = (m - k) & (m - 1);
+                double rr = 0.5 * (zr[k] + zr[c]), ri = 0.5 * (zi[k] - zi[c]); // R_k
+                double dr = 0.5 * (zi[k] + zi[c]), di = -0.5 * (zr[k] - zr[c]); // D_k
+                accRe[k] += rr * dr + ri * di;
+                accIm[k] += rr * di - ri * dr;
+            }
         }
-        plan.Inverse(c);
+        plan.Inverse(accRe, accIm);
+        // accRe[l + maxLag] = c(l)
         int best = 0;
-        double bestValue = c[0].Real;
+        double bestValue = accRe[maxLag];
         for (int l = 1; l <= maxLag; l++)
         {
-            double pos = c[l].Real, neg = c[m - l].Real;
+            double pos = accRe[maxLag + l], neg = accRe[maxLag - l];
             if (pos > bestValue) { bestValue = pos; best = l; }
             if (neg > bestValue) { bestValue = neg; best = -l; }
         }
-        var (rs, ds, len) = OverlapRange(reference.Length, degraded.Length, best);
-        ReadOnlySpan<float> r0 = reference.Slice(rs, len), d0 = degraded.Slice(ds, len);
-        double er = Waveform.Energy(r0), ed = Waveform.Energy(d0);
-        double corr = er > 0 && ed > 0 ? Waveform.Dot(r0, d0) / Math.Sqrt(er * ed) : 0;
+        var (rs, ds, len) = OverlapRange(nr, nd, best);
+        ReadOnlySpan<float> r0 = reference.Slice(rs, len), d0s = degraded.Slice(ds, len);
+        double er = Waveform.Energy(r0), ed = Waveform.Energy(d0s);
+        double corr = er > 0 && ed > 0 ? Waveform.Dot(r0, d0s) / Math.Sqrt(er * ed) : 0;
         return new LagEstimate(best, sampleRate, corr);
     }
 

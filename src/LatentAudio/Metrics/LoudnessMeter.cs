@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using LatentAudio.Audio;
 
 namespace LatentAudio.Metrics;
@@ -19,11 +20,21 @@ public sealed class LoudnessMeter(int sampleRate, KWeightingDesign design = KWei
     public double Integrated(AudioBuffer audio)
     {
         if (audio.SampleRate != SampleRate) throw new ArgumentException($"meter built for {SampleRate} Hz given {audio.SampleRate} Hz");
-        return Integrated(audio.Channels.Select(c => c.Select(v => (double)v).ToArray()).ToArray());
+        return Integrated(audio.Channels.Select(ToDouble).ToArray(), filterInPlace: true);
     }
 
     /// <summary>Loudness of planar channels (at most 5: L, R, C, Ls, Rs); returns -inf when every block is gated.</summary>
-    public double Integrated(IReadOnlyList<double[]> channels)
+    public double Integrated(IReadOnlyList<double[]> channels) => Integrated(channels, filterInPlace: false);
+
+    private static double[] ToDouble(float[] channel)
+    {
+        var d = new double[channel.Length];
+        for (int i = 0; i < d.Length; i++) d[i] = channel[i];
+        return d;
+    }
+
+    // filterInPlace: the channels are the caller's own copies, so K-weighting may overwrite them.
+    private double Integrated(IReadOnlyList<double[]> channels, bool filterInPlace)
     {
         if (channels.Count is 0 or > 5) throw new MetricUnavailableException($"BS.1770 takes 1 to 5 channels, got {channels.Count}");
         int n = channels[0].Length;
@@ -36,15 +47,14 @@ public sealed class LoudnessMeter(int sampleRate, KWeightingDesign design = KWei
         var z = new double[channels.Count, blocks];
         for (int c = 0; c < channels.Count; c++)
         {
-            var x = (double[])channels[c].Clone();
+            var x = filterInPlace ? channels[c] : (double[])channels[c].Clone();
             shelf.Apply(x);
             highPass.Apply(x);
             for (int j = 0; j < blocks; j++)
             {
                 int lo = (int)(BlockSeconds * (j * step) * SampleRate);
                 int hi = Math.Min(n, (int)(BlockSeconds * (j * step + 1) * SampleRate));
-                double ss = 0;
-                for (int i = lo; i < hi; i++) ss += x[i] * x[i];
+                double ss = TensorPrimitives.SumOfSquares<double>(x.AsSpan(lo, Math.Max(0, hi - lo)));
                 z[c, j] = 1.0 / (BlockSeconds * SampleRate) * ss;
             }
         }

@@ -18,8 +18,7 @@ public static class MelCepstralDistortion
 
     public static double Compute(MetricPair pair, bool includeC0)
     {
-        var cr = pair.Cached("mcep:ref", () => Cepstra(pair, reference: true));
-        var cd = pair.Cached("mcep:deg", () => Cepstra(pair, reference: false));
+        var (cr, cd) = pair.Cached("mcep", () => CepstraPair(pair));
         int frames = cr.Length / Coefficients, s = includeC0 ? 0 : 1;
         double sum = 0;
         for (int t = 0; t < frames; t++)
@@ -41,27 +40,37 @@ public static class MelCepstralDistortion
         return new StftConfig(win, hop, win);
     }
 
-    private static double[] Cepstra(MetricPair pair, bool reference)
+    /// <summary>Cepstra of both signals, frame by frame as the packed STFT produces the magnitudes (no spectrogram
+    /// is kept: no other metric uses this setting).</summary>
+    private static (double[] Reference, double[] Degraded) CepstraPair(MetricPair pair)
     {
         var config = Config(pair.SampleRate);
-        var mag = reference ? pair.ReferenceMagnitude(config) : pair.DegradedMagnitude(config);
-        var bank = pair.Cached("mcep:bank", () => new SparseMel(pair.SampleRate, config.NFft, Bands));
-        var mel = bank.Apply(mag, squareInput: true);
-        var dct = pair.Cached("mcep:dct", DctMatrix);
-        var result = new double[mel.Frames * Coefficients];
-        var logMel = new double[Bands];
-        for (int t = 0; t < mel.Frames; t++)
+        MetricPair.CheckLongEnough(pair.Length, config);
+        var bank = new SparseMel(pair.SampleRate, config.NFft, Bands);
+        var dct = DctMatrix();
+        var stft = new Stft(config);
+        int frames = stft.FrameCountPadded(pair.Length);
+        var cr = new double[frames * Coefficients];
+        var cd = new double[frames * Coefficients];
+        var mel = new double[Bands];
+        stft.ForEachMagnitudePair(pair.Reference, pair.Degraded, (t, r, d) =>
         {
-            var f = mel.Frame(t);
-            for (int m = 0; m < Bands; m++) logMel[m] = 0.5 * Math.Log(Math.Max(f[m], PowerFloor));
-            for (int d = 0; d < Coefficients; d++)
-            {
-                double acc = 0;
-                for (int m = 0; m < Bands; m++) acc += dct[d * Bands + m] * logMel[m];
-                result[t * Coefficients + d] = acc;
-            }
+            Cepstrum(bank, dct, r, mel, cr.AsSpan(t * Coefficients, Coefficients));
+            Cepstrum(bank, dct, d, mel, cd.AsSpan(t * Coefficients, Coefficients));
+        });
+        return (cr, cd);
+    }
+
+    private static void Cepstrum(SparseMel bank, double[] dct, ReadOnlySpan<double> magnitude, Span<double> mel, Span<double> cepstrum)
+    {
+        bank.Project(magnitude, mel, squareInput: true);
+        for (int m = 0; m < Bands; m++) mel[m] = 0.5 * Math.Log(Math.Max(mel[m], PowerFloor));
+        for (int d = 0; d < Coefficients; d++)
+        {
+            double acc = 0;
+            for (int m = 0; m < Bands; m++) acc += dct[d * Bands + m] * mel[m];
+            cepstrum[d] = acc;
         }
-        return result;
     }
 
     // Orthonormal DCT-II (scipy.fft.dct(type=2, norm="ortho")), rows = coefficients.

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using LatentAudio.Dsp;
 
 namespace LatentAudio.Metrics;
@@ -31,22 +32,62 @@ public static class MelDistance
         double total = 0;
         for (int s = 0; s < settings.Windows.Length; s++)
         {
-            int w = settings.Windows[s], nMels = settings.Mels[s];
-            var config = new StftConfig(w, w / 4, w);
-            var bank = pair.Cached($"melbank:{pair.SampleRate}:{w}:{nMels}", () => new SparseMel(pair.SampleRate, w, nMels));
-            var mx = pair.Cached($"mel:ref:{w}:{nMels}", () => bank.Apply(pair.ReferenceMagnitude(config)));
-            var my = pair.Cached($"mel:deg:{w}:{nMels}", () => bank.Apply(pair.DegradedMagnitude(config)));
+            var (mx, my) = MelPair(pair, settings.Windows[s], settings.Mels[s]);
             // x = estimate, y = reference in DAC; L1 is symmetric so the order does not matter.
-            double logL1 = 0, linL1 = 0;
-            var a = mx.Data; var b = my.Data;
-            for (int i = 0; i < a.Length; i++)
-            {
-                // |log10(clamp(a)^pow) - log10(clamp(b)^pow)| = pow |log10(clamp(a) / clamp(b))|
-                logL1 += settings.Pow * Math.Abs(Math.Log10(Math.Max(a[i], settings.ClampEps) / Math.Max(b[i], settings.ClampEps)));
-                linL1 += Math.Abs(a[i] - b[i]);
-            }
-            total += settings.LogWeight * logL1 / a.Length + settings.MagWeight * linL1 / a.Length;
+            // |log10(clamp(a)^pow) - log10(clamp(b)^pow)| = pow |log10(clamp(a) / clamp(b))|
+            var (logL1, linL1) = L1Terms(mx.Data, my.Data, settings.ClampEps);
+            int count = mx.Data.Length;
+            total += settings.LogWeight * settings.Pow * logL1 / count + settings.MagWeight * linL1 / count;
         }
         return total;
     }
+
+    /// <summary>
+    /// sum |log10(clamp(a)) - log10(clamp(b))| (as one log10 of the ratio) and sum |a - b|, in cache-sized chunks
+    /// through TensorPrimitives.
+    /// </summary>
+    private static (double Log, double Linear) L1Terms(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double clamp)
+    {
+        const int Chunk = 2048;
+        Span<double> ca = stackalloc double[Chunk];
+        Span<double> cb = stackalloc double[Chunk];
+        double log = 0, linear = 0;
+        for (int i = 0; i < a.Length; i += Chunk)
+        {
+            int len = Math.Min(Chunk, a.Length - i);
+            var sa = a.Slice(i, len); var sb = b.Slice(i, len);
+            var ta = ca[..len]; var tb = cb[..len];
+            TensorPrimitives.Subtract(sa, sb, ta);
+            linear += TensorPrimitives.SumOfMagnitudes<double>(ta);
+            TensorPrimitives.Max(sa, clamp, ta);
+            TensorPrimitives.Max(sb, clamp, tb);
+            TensorPrimitives.Divide(ta, tb, ta);
+            TensorPrimitives.Log10(ta, ta);
+            log += TensorPrimitives.SumOfMagnitudes<double>(ta);
+        }
+        return (log, linear);
+    }
+
+    /// <summary>
+    /// Mel magnitudes of both signals for one scale (window w, hop w/4), cached per pair so the two settings share
+    /// the scales they have in common (512 with 80 bands). The linear spectrogram is projected frame by frame as the
+    /// packed STFT produces it, so only the (small) mel spectrograms are kept.
+    /// </summary>
+    private static (Spectrogram Reference, Spectrogram Degraded) MelPair(MetricPair pair, int w, int nMels) =>
+        pair.Cached($"melpair:{w}:{nMels}", () =>
+        {
+            var config = new StftConfig(w, w / 4, w);
+            MetricPair.CheckLongEnough(pair.Length, config);
+            var bank = new SparseMel(pair.SampleRate, w, nMels);
+            var stft = new Stft(config);
+            int frames = stft.FrameCountPadded(pair.Length);
+            var mr = new double[frames * nMels];
+            var md = new double[frames * nMels];
+            stft.ForEachMagnitudePair(pair.Reference, pair.Degraded, (t, r, d) =>
+            {
+                bank.Project(r, mr.AsSpan(t * nMels, nMels));
+                bank.Project(d, md.AsSpan(t * nMels, nMels));
+            });
+            return (new Spectrogram(mr, frames, nMels), new Spectrogram(md, frames, nMels));
+        });
 }

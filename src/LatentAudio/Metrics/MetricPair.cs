@@ -104,10 +104,16 @@ public sealed class MetricPair
     /// <summary>|STFT| of two equally long signals with one packed FFT per frame.</summary>
     public static (Spectrogram Reference, Spectrogram Degraded) MagnitudePair(float[] a, float[] b, StftConfig config)
     {
-        if (config.Center && config.Pad == PadMode.Reflect && a.Length <= config.NFft / 2)
-            throw new MetricUnavailableException($"signal of {a.Length} samples is shorter than half an FFT of {config.NFft}");
+        CheckLongEnough(a.Length, config);
         var (ma, mb) = new Stft(config).MagnitudePair(a, b, out int frames);
         return (new Spectrogram(ma, frames, config.Bins), new Spectrogram(mb, frames, config.Bins));
+    }
+
+    /// <summary>Reflect padding needs more than half an FFT of signal; a shorter pair has no value for the metric.</summary>
+    public static void CheckLongEnough(int length, StftConfig config)
+    {
+        if (config.Center && config.Pad == PadMode.Reflect && length <= config.NFft / 2)
+            throw new MetricUnavailableException($"signal of {length} samples is shorter than half an FFT of {config.NFft}");
     }
 
     /// <summary>The pair resampled to <paramref name="rate"/> (itself when already there), cached.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using LatentAudio.Dsp;
 
 namespace LatentAudio.Metrics;
@@ -22,20 +23,33 @@ public static class MultiResolutionStft
 
     public static double Compute(MetricPair pair) => Terms(pair).Average(t => t.Loss);
 
-    public static StftLossTerms[] Terms(MetricPair pair) => pair.Cached("mrstft", () => Resolutions.Select(r =>
+    /// <summary>The terms per resolution. Each resolution's spectrogram is reduced frame by frame as the packed STFT
+    /// produces it (no other metric uses these three settings, so nothing is kept in the pair's cache).</summary>
+    public static StftLossTerms[] Terms(MetricPair pair) =>
+        pair.Cached("mrstft", () => Resolutions.Select(r => Resolution(pair, new StftConfig(r.NFft, r.Hop, r.Win))).ToArray());
+
+    private static StftLossTerms Resolution(MetricPair pair, StftConfig config)
     {
-        var config = new StftConfig(r.NFft, r.Hop, r.Win);
-        var y = pair.ReferenceMagnitude(config);
-        var x = pair.DegradedMagnitude(config);
+        MetricPair.CheckLongEnough(pair.Length, config);
+        int bins = config.Bins;
+        var xm = new double[bins];
+        var ym = new double[bins];
+        var scratch = new double[bins];
         double num = 0, den = 0, logL1 = 0;
-        var xd = x.Data; var yd = y.Data;
-        for (int i = 0; i < xd.Length; i++)
+        // Y = reference (target), X = degraded (input).
+        int frames = new Stft(config).ForEachMagnitudePair(pair.Reference, pair.Degraded, (_, y, x) =>
         {
-            double xm = Math.Max(xd[i], MagnitudeFloor), ym = Math.Max(yd[i], MagnitudeFloor);
-            double e = ym - xm;
-            num += e * e; den += ym * ym;
-            logL1 += Math.Abs(Math.Log(xm / ym)); // = |ln X - ln Y| with one logarithm
-        }
-        return new StftLossTerms(r.NFft, r.Hop, r.Win, x.Frames, x.Bins, Math.Sqrt(num) / Math.Sqrt(den), logL1 / xd.Length);
-    }).ToArray());
+            TensorPrimitives.Max(x, MagnitudeFloor, xm);
+            TensorPrimitives.Max(y, MagnitudeFloor, ym);
+            TensorPrimitives.Subtract(ym, xm, scratch);
+            num += TensorPrimitives.SumOfSquares<double>(scratch);
+            den += TensorPrimitives.SumOfSquares<double>(ym);
+            // |ln X - ln Y| with one logarithm
+            TensorPrimitives.Divide(xm, ym, scratch);
+            TensorPrimitives.Log(scratch, scratch);
+            logL1 += TensorPrimitives.SumOfMagnitudes<double>(scratch);
+        });
+        return new StftLossTerms(config.NFft, config.Hop, config.WinLength, frames, bins,
+            Math.Sqrt(num) / Math.Sqrt(den), logL1 / ((double)frames * bins));
+    }
 }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace LatentAudio.Metrics;
 
 /// <summary>
@@ -49,7 +51,8 @@ public sealed class OctaveResampler
         int nOut = OutputLength(x.Length, _up, _down);
         var y = new double[nOut];
         // Polyphase form of upfirdn output m = i + preRemove: with pos = m*down, phase = pos mod up and
-        // base = pos div up, y = sum_r h[phase + up r] x[base - r] over the valid input range.
+        // base = pos div up, y = sum_r h[phase + up r] x[base - r] over the valid input range. Each phase is stored
+        // reversed, so the sum is one contiguous dot product: g[r] at index len - 1 - r meets x[base - r].
         var phases = Phases();
         for (int i = 0; i < nOut; i++)
         {
@@ -57,13 +60,13 @@ public sealed class OctaveResampler
             var g = phases[(int)(pos % _up)];
             int baseIndex = (int)(pos / _up);
             int rMax = Math.Min(g.Length - 1, baseIndex), rMin = Math.Max(0, baseIndex - (x.Length - 1));
-            double acc = 0;
-            for (int r = rMin; r <= rMax; r++) acc += g[r] * x[baseIndex - r];
-            y[i] = acc;
+            int count = rMax - rMin + 1;
+            y[i] = count <= 0 ? 0 : TensorPrimitives.Dot(g.AsSpan(g.Length - 1 - rMax, count), x.Slice(baseIndex - rMax, count));
         }
         return y;
     }
 
+    /// <summary>The polyphase components of h, each reversed (see <see cref="Process"/>).</summary>
     private double[][] Phases()
     {
         var phases = new double[_up][];
@@ -71,7 +74,7 @@ public sealed class OctaveResampler
         {
             int count = p < _h.Length ? (_h.Length - p + _up - 1) / _up : 0;
             var g = new double[count];
-            for (int r = 0; r < count; r++) g[r] = _h[p + _up * r];
+            for (int r = 0; r < count; r++) g[count - 1 - r] = _h[p + _up * r];
             phases[p] = g;
         }
         return phases;

@@ -36,19 +36,22 @@ public sealed class SparseMel
     {
         if (spec.Bins != Bins) throw new ArgumentException($"mel bank for {Bins} bins applied to {spec.Bins}");
         var result = new double[spec.Frames * Bands];
-        for (int t = 0; t < spec.Frames; t++)
-        {
-            var frame = spec.Frame(t);
-            for (int m = 0; m < Bands; m++)
-            {
-                var w = _weights[m];
-                var seg = frame.Slice(_start[m], w.Length);
-                double acc = 0;
-                if (squareInput) for (int k = 0; k < w.Length; k++) acc += w[k] * seg[k] * seg[k];
-                else for (int k = 0; k < w.Length; k++) acc += w[k] * seg[k];
-                result[t * Bands + m] = acc;
-            }
-        }
+        for (int t = 0; t < spec.Frames; t++) Project(spec.Frame(t), result.AsSpan(t * Bands, Bands), squareInput);
         return new Spectrogram(result, spec.Frames, Bands);
+    }
+
+    /// <summary>mel[m] = sum_k W[m, k] frame[k] (or frame[k]^2 with <paramref name="squareInput"/>) for one frame.</summary>
+    public void Project(ReadOnlySpan<double> frame, Span<double> mel, bool squareInput = false)
+    {
+        if (frame.Length != Bins) throw new ArgumentException($"mel bank for {Bins} bins applied to {frame.Length}");
+        for (int m = 0; m < Bands; m++)
+        {
+            var w = _weights[m];
+            var seg = frame.Slice(_start[m], w.Length);
+            double acc = 0;
+            if (squareInput) for (int k = 0; k < w.Length; k++) acc += w[k] * seg[k] * seg[k];
+            else for (int k = 0; k < w.Length; k++) acc += w[k] * seg[k];
+            mel[m] = acc;
+        }
     }
 }

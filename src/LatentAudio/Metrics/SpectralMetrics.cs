@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using LatentAudio.Dsp;
 
 namespace LatentAudio.Metrics;
@@ -54,23 +55,23 @@ public static class SpectralMetrics
         int sr = pair.SampleRate;
         int nFft = (int)(2048 / (44100.0 / sr)), hop = sr / 100;
         var config = new StftConfig(nFft, hop, nFft, Center: true, Pad: PadMode.Constant);
-        var (r, d) = pair.Cached("lsd:" + config, () => MetricPair.MagnitudePair(PeakNormalised(pair.Reference), PeakNormalised(pair.Degraded), config));
         const double Eps = 1e-12;
+        int bins = config.Bins;
+        var power = new double[bins];
+        var floor = new double[bins];
         double sum = 0;
-        for (int t = 0; t < r.Frames; t++)
+        // Frame by frame as the packed STFT produces it (no other metric uses this setting).
+        int frames = new Stft(config).ForEachMagnitudePair(PeakNormalised(pair.Reference), PeakNormalised(pair.Degraded), (_, fr, fd) =>
         {
-            var fr = r.Frame(t);
-            var fd = d.Frame(t);
-            double acc = 0;
-            for (int k = 0; k < fr.Length; k++)
-            {
-                double e = fd[k] + Eps;
-                double v = Math.Log10(fr[k] * fr[k] / (e * e) + Eps);
-                acc += v * v;
-            }
-            sum += Math.Sqrt(acc / fr.Length);
-        }
-        return sum / r.Frames;
+            TensorPrimitives.Add(fd, Eps, floor);
+            TensorPrimitives.Multiply(floor, floor, floor);
+            TensorPrimitives.Multiply(fr, fr, power);
+            TensorPrimitives.Divide(power, floor, power);
+            TensorPrimitives.Add(power, Eps, power);
+            TensorPrimitives.Log10(power, power);
+            sum += Math.Sqrt(TensorPrimitives.SumOfSquares<double>(power) / bins);
+        });
+        return sum / frames;
     }
 
     private static float[] PeakNormalised(float[] x)
