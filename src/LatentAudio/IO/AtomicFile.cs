@@ -97,7 +97,10 @@ public sealed class PendingFile : IDisposable
     public void Dispose()
     {
         if (_committed) return;
-        Stream.Dispose();
+        // Disposing flushes what is still buffered: on a full disk that throws again and would replace the clear
+        // "cannot be written" error already on its way out. The temporary file is deleted either way.
+        try { Stream.Dispose(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         AtomicFile.TryDelete(_tempPath);
     }
 }
