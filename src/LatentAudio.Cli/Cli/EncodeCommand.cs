@@ -15,14 +15,15 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
     public string Name => "encode";
     public string Summary => "code audio as a quantised, entropy-coded VAE latent file (.lat) and report its true bitrate";
     public string Usage => """
-        latentaudio encode INPUT... -o OUT --model M [--step D | --spread D | --kbps R] [--channels mix|each|first] [--report R.json] [--force]
+        latentaudio encode INPUT... -o OUT --model M [--step D | --spread D | --kbps R] [--channels mix|each|first] [--report R.json] [--force] [--resume]
           INPUT      audio files or folders (folders: every audio file inside, not recursive)
           -o OUT     output file (one input) or folder (several inputs / a folder), used as given
           --step D   uniform quantiser step for every latent channel
           --spread D step = D x each channel's standard deviation per window
           --kbps R   per-window step search so the latent payload meets R kbps per coded stream (default 8)
           --channels how input channels become coded streams (default mix)
-          --report   also write the bitrate reports as JSON
+          --report   also write the bitrate reports as JSON (of the inputs encoded in this run)
+          --resume   skip inputs whose output already exists (outputs appear under their name only when complete)
         """;
 
     public int Run(CommandArgs args, CliContext context)
@@ -32,7 +33,7 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
         var settings = ReadQuantiser(args);
         var policy = ParsePolicy(args.Option("--channels") ?? "mix");
         var reportPath = args.Option("--report");
-        bool force = args.Flag("--force");
+        bool force = args.Flag("--force"), resume = args.Flag("--resume");
         var jobs = CodecPaths.Jobs(args.Positionals(min: 1), output, LatentFileFormat.Extension);
 
         using var model = models.Load(modelSpec, null);
@@ -40,6 +41,11 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
         var reports = new List<Dictionary<string, object>>();
         foreach (var (input, target) in jobs)
         {
+            if (resume && File.Exists(target))
+            {
+                context.Error.WriteLine($"{input}: done already ({target}), skipped (--resume)");
+                continue;
+            }
             BitrateReport? report = null;
             // the input is read in passes, block by block (level, then windows): memory does not grow with its length
             AtomicFile.Write(target, force, s => report = codec.Encode(() => AudioFile.OpenReader(input), s, new LatentCodecOptions(settings, policy), input));

@@ -28,9 +28,11 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
     public string Name => "rd";
     public string Summary => "rate-distortion curves of the latent codec against Opus (rd.csv, rd.json, rd.html)";
     public string Usage => """
-        latentaudio rd INPUT... --model M [-o DIR] [--kbps R,R,... | --steps D,D,...] [--force]
+        latentaudio rd INPUT... --model M [-o DIR] [--kbps R,R,... | --steps D,D,...] [--force] [--resume]
           inputs are mixed to mono and resampled to 16 kHz; metrics compare the decoded audio with that signal
           --kbps    latent targets (default 48,24,12,8,6,4,2); --steps sweeps fixed quantiser steps instead
+          --resume  skip inputs an interrupted run already scored (kept in DIR/.rd-partial/ until the end)
+                    and write rd.csv/json/html even where an earlier run left them
           Opus (Concentus, hard CBR) runs at 6,8,12,16,24,32 kbps; "latent-ceiling" is the unquantised latent
         """;
 
@@ -41,7 +43,7 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
         var kbpsList = ParseList(args.Option("--kbps"), "--kbps");
         var steps = ParseList(args.Option("--steps"), "--steps");
         if (kbpsList is not null && steps is not null) throw new UsageException("give --kbps or --steps, not both");
-        bool force = args.Flag("--force");
+        bool force = args.Flag("--force"), resume = args.Flag("--resume");
         var inputs = CodecPaths.Jobs(args.Positionals(min: 1), outDir, "").Select(j => j.Input).ToList();
         var settings = steps is not null
             ? steps.Select(QuantiserSettings.FixedStep).ToList()
@@ -52,8 +54,16 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
         var vocode = model.Vocoder ?? throw new LatentAudioException($"model {model.Identity} has no vocoder loaded");
         var codec = new LatentCodec(model.Vae, model.Identity, model.FrontEnd);
         var rows = new List<Dictionary<string, object>>();
+        var partial = new RdPartialRows(outDir, $"{model.Identity}|{string.Join(";", settings.Select(s => $"{s.Mode} {s.Value.ToString("R", CultureInfo.InvariantCulture)}"))}");
         foreach (var input in inputs)
         {
+            if (resume && partial.TryLoad(input) is { } scored)
+            {
+                rows.AddRange(scored);
+                context.Error.WriteLine($"{input}: scored already, skipped (--resume)");
+                continue;
+            }
+            int firstRow = rows.Count;
             var original = AudioFile.Read(input);
             original.EnsureFinite(input);
             var mono = original.ToMono(ChannelMode.Mix);
@@ -81,8 +91,10 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
                     context.Error.WriteLine($"{input}: opus {kbps} kbps: {concealed} packet(s) the managed decoder rejects were concealed (Concentus bug)");
                 rows.Add(Row(input, "opus", $"{kbps} kbps CBR", enc.MeasuredKbps, null, null, metrics(reference, decoded, OpusBaseline.SampleRate)));
             }
+            partial.Save(input, rows.Skip(firstRow));
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{input}: {seconds:0.##} s done"));
         }
+        force |= resume; // the three files are recomputed from every input's rows
         Directory.CreateDirectory(outDir);
         AtomicFile.WriteAllText(Path.Combine(outDir, "rd.csv"), RdReport.Csv(rows), force);
         AtomicFile.WriteAllText(Path.Combine(outDir, "rd.json"), JsonSerializer.Serialize(new Dictionary<string, object>
@@ -92,6 +104,7 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
             ["points"] = rows,
         }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }), force);
         AtomicFile.WriteAllText(Path.Combine(outDir, "rd.html"), RdReport.Html(rows, model.Identity.ToString()), force);
+        partial.Clear();
         context.Out.WriteLine($"wrote {Path.Combine(outDir, "rd.csv")}, rd.json, rd.html");
         return CliApp.ExitOk;
     }

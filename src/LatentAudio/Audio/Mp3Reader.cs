@@ -40,8 +40,9 @@ public sealed class Mp3Reader : IAudioReader
         try
         {
             var gapless = Mp3GaplessInfo.Read(stream, firstFrameOffset);
-            stream.Position = 0;
-            var mpeg = new MpegFile(stream);
+            // NLayer sizes its buffers from size fields before it checks them against the stream: shown clamped.
+            var claims = Mp3SizeClaims.Find(stream);
+            var mpeg = new MpegFile(claims.Count == 0 ? stream : new PatchedReadStream(stream, claims));
             int rate = mpeg.SampleRate, channels = mpeg.Channels;
             if (rate <= 0 || channels <= 0) throw InvalidInputException.ForFile(name, "MPEG audio stream has no valid frame");
             long bytes = mpeg.Length;

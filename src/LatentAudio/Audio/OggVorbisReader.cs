@@ -39,7 +39,7 @@ public sealed class OggVorbisReader : IAudioReader
         try
         {
             stream.Position = 0;
-            vorbis = new NVorbis.VorbisReader(stream, closeOnDispose: true) { ClipSamples = false };
+            vorbis = new NVorbis.VorbisReader(new StallGuardStream(stream, name, "Ogg Vorbis"), closeOnDispose: true) { ClipSamples = false };
             int rate = vorbis.SampleRate, channels = vorbis.Channels;
             if (rate <= 0 || channels <= 0) throw InvalidInputException.ForFile(name, "Vorbis header has no valid rate or channel count");
             long total = vorbis.TotalSamples;

@@ -1,0 +1,44 @@
+namespace LatentAudio.Audio;
+
+/// <summary>
+/// A pass-through read stream that stops a decoder spinning at the end of its input: NVorbis 0.10.5 can loop for
+/// ever in PageReaderBase.ReadNextPage on a damaged page structure (AFL finding, fuzz input hang_splice.ogg), asking
+/// the exhausted stream for bytes about a million times a second. A well-behaved reader asks a few times (NVorbis's
+/// EnsureRead tries 10) and stops, so a long run of empty reads with no data in between is reported as bad input.
+/// Owns the inner stream.
+/// </summary>
+internal sealed class StallGuardStream(Stream inner, string name, string what) : Stream
+{
+    /// <summary>Empty reads in a row allowed; in the measured loop this many take about 0.1 s.</summary>
+    public const int MaxEmptyReadsInARow = 100_000;
+
+    private int _emptyReads;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => inner.CanSeek;
+    public override bool CanWrite => false;
+    public override long Length => inner.Length;
+    public override long Position { get => inner.Position; set => inner.Position = value; }
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count), count);
+    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer), buffer.Length);
+
+    private int Count(int n, int asked)
+    {
+        if (n > 0 || asked == 0) { _emptyReads = 0; return n; }
+        if (++_emptyReads > MaxEmptyReadsInARow)
+            throw InvalidInputException.ForFile(name, $"{what} decoder made no progress at the end of the stream (damaged page structure)");
+        return n;
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+    public override void Flush() { }
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using LatentAudio.Audio;
+
+namespace LatentAudio.Tests.Reliability;
+
+/// <summary>
+/// The Ogg input on which NVorbis looped for ever (over 30 s in the 2026-11-26 AFL campaign: it spins on empty reads
+/// at the end of the stream) now ends within the fuzz contract's second with the project's input error.
+/// </summary>
+public class OggStallTests
+{
+    [Fact]
+    public async Task SpliceThatLoopedNVorbisIsRejectedWithinASecond()
+    {
+        var bytes = File.ReadAllBytes(TestPaths.Fixtures("reliability", "regressions", "ogg", "hang_splice.ogg"));
+        var run = Task.Run(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                using var reader = AudioFile.OpenReader(new MemoryStream(bytes, writable: false), "hang_splice.ogg");
+                var chunk = new float[4096];
+                while (reader.Read(chunk) > 0) { }
+                return ((Exception?)null, clock.Elapsed);
+            }
+            catch (Exception e) { return ((Exception?)e, clock.Elapsed); }
+        });
+        var (error, elapsed) = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var rejected = Assert.IsType<InvalidInputException>(error);
+        Assert.Contains("made no progress", rejected.Message);
+        Assert.True(elapsed < ParserContract.TimeLimit, $"took {elapsed.TotalSeconds:0.00} s");
+    }
+
+    [Fact]
+    public void OrdinaryOggDecodesAsBefore()
+    {
+        // the guard is a pass-through: a whole file still decodes to its announced length
+        using var reader = AudioFile.OpenReader(TestPaths.Fixtures("audio", "stereo44k.ogg"));
+        long frames = 0;
+        var chunk = new float[4096];
+        int n;
+        while ((n = reader.Read(chunk)) > 0) frames += n;
+        Assert.Equal(reader.Format.TotalFrames, frames);
+    }
+}
