@@ -69,9 +69,6 @@ public sealed class ResampledReader : IDisposable
         }
     }
 
-    /// <summary>The output length for <paramref name="sourceFrames"/> source frames.</summary>
-    public long OutputLength(long sourceFrames) => _design.OutputLength(sourceFrames);
-
     /// <summary>
     /// Reads up to <paramref name="count"/> frames into <c>destination[c][offset..]</c> for every output channel;
     /// returns the frames read, 0 at the end. NaN/Inf samples are refused as <see cref="AudioBuffer.EnsureFinite"/> does.

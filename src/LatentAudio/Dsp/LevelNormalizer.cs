@@ -48,9 +48,6 @@ public sealed class LevelStatistics
 
     public LevelStatistics(long expectedLength) => _sum = new StreamingPairwiseSum(expectedLength);
 
-    /// <summary>Samples added so far.</summary>
-    public long Count => _sum.Count;
-
     public long ExpectedLength => _sum.Length;
 
     public void Add(ReadOnlySpan<float> x)

@@ -20,9 +20,6 @@ public sealed class StreamingResampler
 
     public StreamingResampler(int fromRate, int toRate) : this(new Resampler(fromRate, toRate)) { }
 
-    public long InputSamples => _pushed;
-    public long OutputSamples => _nextOutput;
-
     public void Push(ReadOnlySpan<float> input)
     {
         if (_complete) throw new InvalidOperationException("input already completed");

@@ -62,25 +62,8 @@ public class InterruptionTests(ITestOutputHelper output)
     }
 
     /// <summary>Runs <c>latentaudio mel</c>; returns its exit code, or -9 when it was SIGKILLed after <paramref name="killAfter"/>.</summary>
-    private static int RunCli(string input, string outputPath, TimeSpan? killAfter)
-    {
-        var cli = Path.Combine(AppContext.BaseDirectory, "latentaudio.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { cli, "mel", input, "-o", outputPath }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (killAfter is TimeSpan d && !p.WaitForExit(d))
-        {
-            p.Kill(entireProcessTree: true); // SIGKILL on Unix
-            p.WaitForExit();
-            return -9;
-        }
-        if (!p.WaitForExit(TimeSpan.FromMinutes(2))) { p.Kill(true); throw new TimeoutException("latentaudio mel did not finish"); }
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new Xunit.Sdk.XunitException($"latentaudio mel failed ({p.ExitCode}): {stderr.Result}{stdout.Result}");
-        return p.ExitCode;
-    }
+    private static int RunCli(string input, string outputPath, TimeSpan? killAfter) =>
+        ChildCli.Run(["mel", input, "-o", outputPath], killAfter, TimeSpan.FromMinutes(2));
 
     private static AudioBuffer Noise(int n, int seed)
     {

@@ -118,25 +118,7 @@ public class KilledCommandTests(ITestOutputHelper output)
     }
 
     /// <summary>Runs the CLI as a child process; its exit code, or -9 when it was SIGKILLed after <paramref name="killAfter"/>.</summary>
-    private static int RunCli(string[] args, TimeSpan? killAfter)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "latentaudio.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (killAfter is TimeSpan d && !p.WaitForExit(d))
-        {
-            p.Kill(entireProcessTree: true); // SIGKILL on Unix
-            p.WaitForExit();
-            return -9;
-        }
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(true); throw new TimeoutException($"latentaudio {args[0]} did not finish"); }
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new Xunit.Sdk.XunitException($"latentaudio {string.Join(' ', args)} failed ({p.ExitCode}): {stderr.Result}{stdout.Result}");
-        return p.ExitCode;
-    }
+    private static int RunCli(string[] args, TimeSpan? killAfter) => ChildCli.Run(args, killAfter, TimeSpan.FromMinutes(5));
 
     /// <summary>A tone with a little noise: something the codec and the metrics treat as audio.</summary>
     private static AudioBuffer Tone(int n, int seed)
