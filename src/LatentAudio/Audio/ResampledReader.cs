@@ -3,9 +3,10 @@ using LatentAudio.Dsp;
 namespace LatentAudio.Audio;
 
 /// <summary>
-/// A file decoded block by block, brought to a target rate and channel mode on the way: the streaming equivalent of
-/// <c>Resampler.Resample(AudioFile.Read(path, offset, seconds), rate).Split(mode)</c>, sample for sample, in memory
-/// bounded by the block size. Used for inputs too long to hold (an hour of 44.1 kHz stereo is 1.3 GB as float32).
+/// A file decoded block by block, brought to a channel mode and a target rate on the way: the streaming equivalent
+/// of <c>AudioFile.Read(path, offset, seconds).Split(mode)</c>, each part resampled (what
+/// <see cref="AudioLdmFrontEnd.ModelChannels"/> does), sample for sample, in memory bounded by the block size. Used
+/// for inputs too long to hold (an hour of 44.1 kHz stereo is 1.3 GB as float32) by <c>reconstruct</c> and the codec.
 /// </summary>
 public sealed class ResampledReader : IDisposable
 {
@@ -18,31 +19,49 @@ public sealed class ResampledReader : IDisposable
     private readonly Resampler _design;
     private readonly StreamingResampler[] _resamplers;
     private readonly float[] _interleaved;
-    private readonly float[] _planar;
-    private readonly float[][] _resampled;
+    private readonly float[] _mono;
     private long _sourceFrames;
     private bool _sourceDone;
 
-    /// <summary>Opens <paramref name="path"/> at [offset, offset + seconds) (to the end when seconds is null).</summary>
-    public ResampledReader(string path, double offsetSeconds, double? seconds, int targetRate, ChannelMode mode)
+    /// <summary>
+    /// Reads <paramref name="reader"/> (and disposes it) from where it stands, at most <paramref name="frames"/>
+    /// frames (to the end when null). <paramref name="skipped"/> is how many frames were skipped before, for
+    /// <see cref="ExpectedFrames"/>.
+    /// </summary>
+    public ResampledReader(IAudioReader reader, string name, long? frames, int targetRate, ChannelMode mode, long skipped = 0)
     {
-        _name = path;
-        _reader = AudioFile.OpenReader(path);
-        try { _want = AudioWindowStart.SkipTo(_reader, path, offsetSeconds, seconds); }
-        catch { _reader.Dispose(); throw; }
+        _reader = reader;
+        _name = name;
+        _want = frames;
         _mode = mode;
-        SourceFormat = _reader.Format;
+        _skip = skipped;
+        SourceFormat = reader.Format;
         SampleRate = targetRate;
         int sourceChannels = SourceFormat.Channels;
         Channels = mode == ChannelMode.Each ? sourceChannels : 1;
-        _skip = (long)Math.Round(offsetSeconds * SourceFormat.SampleRate);
         _design = new Resampler(SourceFormat.SampleRate, targetRate);
-        _resamplers = Enumerable.Range(0, mode == ChannelMode.First ? 1 : sourceChannels).Select(_ => new StreamingResampler(_design)).ToArray();
+        // Mix and First resample one stream: the channels are combined first, as AudioBuffer.Split does.
+        _resamplers = Enumerable.Range(0, Channels).Select(_ => new StreamingResampler(_design)).ToArray();
         // Frames per read shrink with the channel count, as in AudioFile.ReadAll.
-        int frames = Math.Clamp((1 << 18) / sourceChannels, 1, BlockFrames);
-        _interleaved = new float[frames * sourceChannels];
-        _planar = new float[frames];
-        _resampled = _resamplers.Select(_ => new float[BlockFrames]).ToArray();
+        int blockFrames = Math.Clamp((1 << 18) / sourceChannels, 1, BlockFrames);
+        _interleaved = new float[blockFrames * sourceChannels];
+        _mono = new float[blockFrames];
+    }
+
+    /// <summary>Opens <paramref name="path"/> at [offset, offset + seconds) (to the end when seconds is null).</summary>
+    public static ResampledReader Open(string path, double offsetSeconds, double? seconds, int targetRate, ChannelMode mode)
+    {
+        var reader = AudioFile.OpenReader(path);
+        try
+        {
+            long? want = AudioWindowStart.SkipTo(reader, path, offsetSeconds, seconds);
+            return new ResampledReader(reader, path, want, targetRate, mode, (long)Math.Round(offsetSeconds * reader.Format.SampleRate));
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
     }
 
     public AudioFormatInfo SourceFormat { get; }
@@ -78,35 +97,13 @@ public sealed class ResampledReader : IDisposable
         count = Math.Min(count, BlockFrames);
         while (true)
         {
-            int ready = Pull(destination, offset, count);
+            int ready = _resamplers[0].Pull(destination[0].AsSpan(offset, count));
+            for (int c = 1; c < Channels; c++)
+                if (_resamplers[c].Pull(destination[c].AsSpan(offset, ready)) != ready) throw new InvalidOperationException("channels out of step");
             if (ready > 0) return ready;
             if (_sourceDone) return 0;
             Feed();
         }
-    }
-
-    private int Pull(IReadOnlyList<float[]> destination, int offset, int count)
-    {
-        int got = _resamplers[0].Pull(_resampled[0].AsSpan(0, count));
-        for (int r = 1; r < _resamplers.Length; r++)
-            if (_resamplers[r].Pull(_resampled[r].AsSpan(0, got)) != got) throw new InvalidOperationException("channels out of step");
-        if (got == 0) return 0;
-        if (_mode == ChannelMode.Mix && _resamplers.Length > 1)
-        {
-            // As AudioBuffer.MixDown: float64 sum over channels, times 1/channels.
-            double inv = 1.0 / _resamplers.Length;
-            for (int i = 0; i < got; i++)
-            {
-                double s = 0;
-                for (int r = 0; r < _resamplers.Length; r++) s += _resampled[r][i];
-                destination[0][offset + i] = (float)(s * inv);
-            }
-        }
-        else
-        {
-            for (int c = 0; c < Channels; c++) _resampled[c].AsSpan(0, got).CopyTo(destination[c].AsSpan(offset));
-        }
-        return got;
     }
 
     private void Feed()
@@ -126,10 +123,26 @@ public sealed class ResampledReader : IDisposable
         for (int i = 0; i < block.Length; i++)
             if (!float.IsFinite(block[i]))
                 throw InvalidInputException.ForFile(_name, $"sample {_sourceFrames + i / ch} of channel {i % ch} is {block[i]} (NaN/Inf samples are not audio)");
-        for (int r = 0; r < _resamplers.Length; r++)
+        var mono = _mono.AsSpan(0, got);
+        for (int s = 0; s < _resamplers.Length; s++)
         {
-            for (int i = 0; i < got; i++) _planar[i] = _interleaved[i * ch + r];
-            _resamplers[r].Push(_planar.AsSpan(0, got));
+            if (_mode == ChannelMode.Mix && ch > 1)
+            {
+                // AudioBuffer.MixDown: a float64 sum in channel order, times 1/channels, rounded once.
+                double inv = 1.0 / ch;
+                for (int i = 0; i < got; i++)
+                {
+                    double sum = 0;
+                    for (int c = 0; c < ch; c++) sum += block[i * ch + c];
+                    mono[i] = (float)(sum * inv);
+                }
+            }
+            else
+            {
+                int c = _mode == ChannelMode.Each ? s : 0;
+                for (int i = 0; i < got; i++) mono[i] = block[i * ch + c];
+            }
+            _resamplers[s].Push(mono);
         }
         _sourceFrames += got;
     }

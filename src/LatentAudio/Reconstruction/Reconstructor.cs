@@ -39,7 +39,7 @@ public sealed class Reconstructor
         var notes = new List<string>();
         var cfg = _frontEnd.Config;
         int rate = cfg.SampleRate;
-        ResampledReader Open() => new(inputPath, _settings.OffsetSeconds, _settings.Seconds, rate, _settings.Channels);
+        ResampledReader Open() => ResampledReader.Open(inputPath, _settings.OffsetSeconds, _settings.Seconds, rate, _settings.Channels);
 
         // Pass 1. Once over the whole input, never per window, so windows keep their relative level; for inputs up to
         // 10.24 s this is the reference's per-clip normalize_wav (AudioLDM2 audioldm2/utilities/audio/tools.py).
