@@ -126,31 +126,19 @@ public sealed class LatentCodec
         if (h.LatentChannels != _vae.LatentChannels || h.Downsample != _vae.Downsample || h.MelBins != _frontEnd.MelBins
             || h.HopLength != _frontEnd.HopLength || h.CodedSampleRate != _frontEnd.SampleRate)
             throw InvalidInputException.ForFile(name, $"latent layout ({h.LatentChannels} ch, /{h.Downsample}, {h.MelBins} mels, hop {h.HopLength}, {h.CodedSampleRate} Hz) does not match the decoder's model");
-        long cost = ResamplerDesignCost(h.CodedSampleRate, h.SampleRate);
-        if (cost > MaxResamplerDesignCost)
-            throw InvalidInputException.ForFile(name, $"sample rate {h.SampleRate} Hz is implausible: resampling {h.CodedSampleRate} Hz to it needs a polyphase filter of {cost} taps to design");
+        long taps = Resampler.KernelTaps(h.CodedSampleRate, h.SampleRate);
+        if (taps > MaxResamplerTaps)
+            throw InvalidInputException.ForFile(name, $"sample rate {h.SampleRate} Hz is implausible: resampling {h.CodedSampleRate} Hz to it needs a polyphase filter of {taps} taps");
         return reader;
     }
 
     /// <summary>
-    /// Bound on <see cref="ResamplerDesignCost"/>: every common rate needs under 10^7 (44.1 kHz: 441 phases × 174
-    /// taps); a forged rate such as 767,999 Hz would need 1.2·10^10 operations and ~100 MB of kernels.
+    /// Bound on <see cref="Resampler.KernelTaps"/> for a file's output rate, tighter than the resampler's own: every
+    /// common rate needs under 10^4 taps from 16 kHz (44.1 kHz: 441 phases × 14), an odd one such as 47,999 Hz
+    /// 6.7·10^5; a forged prime rate such as 767,999 Hz (10.8·10^6) would make the decoder hold ~100 MB of kernels
+    /// for a file of a few hundred bytes.
     /// </summary>
-    private const long MaxResamplerDesignCost = 1L << 31;
-
-    /// <summary>
-    /// Work to design the <see cref="Resampler"/> from <paramref name="from"/> to <paramref name="to"/> Hz: output
-    /// phases × taps looked at per phase (to/g × (2·width + from/g), g = gcd, width as Resampler computes it).
-    /// </summary>
-    internal static long ResamplerDesignCost(int from, int to)
-    {
-        if (from == to) return 0;
-        int a = from, b = to;
-        while (b != 0) (a, b) = (b, a % b);
-        long orig = from / a, phases = to / a;
-        long width = (long)Math.Ceiling(Resampler.DefaultLowpassFilterWidth * (double)orig / (Math.Min(orig, phases) * Resampler.DefaultRolloff));
-        return phases * (2 * width + orig);
-    }
+    private const long MaxResamplerTaps = 1L << 22;
 
     /// <summary>The file's cross-faded log-mel, block by block as its chunks are read (bounded memory).</summary>
     public IEnumerable<MelBlock> DecodeMelBlocks(LatentFileReader reader) =>

@@ -27,34 +27,66 @@ public sealed class Resampler
         _orig = fromRate / g; _new = toRate / g;
         if (_orig == _new) { _kernels = []; _tapOffset = []; return; }
         double baseFreq = Math.Min(_orig, _new) * rolloff;
+        long kernelTaps = KernelTaps(_orig, _new, lowpassFilterWidth, baseFreq);
+        if (kernelTaps > MaxKernelTaps)
+            throw new InvalidInputException($"cannot resample {fromRate} Hz to {toRate} Hz: the filter would need {kernelTaps} taps (at most {MaxKernelTaps}); convert the file to a common rate first");
         _width = (int)Math.Ceiling(lowpassFilterWidth * _orig / baseFreq);
         int taps = 2 * _width + _orig;
         _kernels = new double[_new][];
         _tapOffset = new int[_new];
-        double scale = baseFreq / _orig;
-        var k = new double[taps];
+        double scale = baseFreq / _orig, reach = lowpassFilterWidth / baseFreq;
+        var k = new double[SupportPerPhase(_orig, lowpassFilterWidth, baseFreq) + 4];
         for (int phase = 0; phase < _new; phase++)
         {
+            // Tap j is inside the window when |t| < width, i.e. j - _width in orig * (phase/new -+ width/baseFreq):
+            // only that range (and a tap either side for rounding) is looked at, not all 2 * _width + orig taps,
+            // so the design costs O(phases * support) even for odd rates such as 999,983 Hz.
+            double centre = _width + _orig * ((double)phase / _new);
+            int lo = (int)Math.Max(0, Math.Floor(centre - _orig * reach) - 1);
+            int hi = (int)Math.Min(taps - 1, Math.Ceiling(centre + _orig * reach) + 1);
             int first = -1, last = -1;
-            for (int j = 0; j < taps; j++)
+            for (int j = lo; j <= hi; j++)
             {
                 double t = (-(double)phase / _new + (double)(j - _width) / _orig) * baseFreq;
                 // torchaudio clamps t to [-width, width], where the Hann window cos^2(t pi / 2 width) is zero (up to
                 // cos(pi/2)^2 = 4e-33); those taps are dropped, which is what makes this polyphase filter short
                 // (about 2 * width * orig / baseFreq taps instead of 2 * _width + orig).
-                if (Math.Abs(t) >= lowpassFilterWidth) { k[j] = 0; continue; }
+                if (Math.Abs(t) >= lowpassFilterWidth) continue;
                 double window = Math.Cos(t * Math.PI / lowpassFilterWidth / 2);
                 window *= window;
                 t *= Math.PI;
                 double sinc = t == 0 ? 1.0 : Math.Sin(t) / t;
-                k[j] = sinc * window * scale;
                 if (first < 0) first = j;
+                k[j - first] = sinc * window * scale;
                 last = j;
             }
             _tapOffset[phase] = Math.Max(first, 0);
-            _kernels[phase] = first < 0 ? [] : k.AsSpan(first, last - first + 1).ToArray();
+            _kernels[phase] = first < 0 ? [] : k.AsSpan(0, last - first + 1).ToArray();
         }
     }
+
+    /// <summary>
+    /// Cap on the taps a design holds (2^25 float64 = 256 MB). Every rate the audio readers accept resampled to or
+    /// from 16 or 48 kHz needs less (1,535,999 Hz to 16 kHz: 16,000 phases of 1,165 taps, 18.6 M); a request above it
+    /// is an input no one should wait for.
+    /// </summary>
+    public const long MaxKernelTaps = 1L << 25;
+
+    /// <summary>Taps the design from <paramref name="fromRate"/> to <paramref name="toRate"/> holds at most.</summary>
+    public static long KernelTaps(int fromRate, int toRate)
+    {
+        if (fromRate <= 0 || toRate <= 0) throw new InvalidInputException($"invalid resampling rates {fromRate} -> {toRate}");
+        int g = Gcd(fromRate, toRate);
+        int orig = fromRate / g, next = toRate / g;
+        return orig == next ? 0 : KernelTaps(orig, next, DefaultLowpassFilterWidth, Math.Min(orig, next) * DefaultRolloff);
+    }
+
+    private static long KernelTaps(int orig, int next, int lowpassFilterWidth, double baseFreq) =>
+        (long)next * SupportPerPhase(orig, lowpassFilterWidth, baseFreq);
+
+    // Integers j with |j - c| < orig * width / baseFreq: at most ceil(2 * orig * width / baseFreq) + 1 of them.
+    private static long SupportPerPhase(int orig, int lowpassFilterWidth, double baseFreq) =>
+        (long)Math.Ceiling(2.0 * orig * lowpassFilterWidth / baseFreq) + 1;
 
     public int FromRate { get; }
     public int ToRate { get; }
@@ -73,6 +105,9 @@ public sealed class Resampler
         for (long o = 0; o < outLen; o++) output[o] = OutputSample(o, x, 0, x.Length);
         return output;
     }
+
+    /// <summary>The design, for tests: phase p's taps start at input block * orig - width + TapOffset(p).</summary>
+    internal (int Width, int TapOffset, double[] Kernel) Phase(int phase) => (_width, _tapOffset[phase], _kernels[phase]);
 
     /// <summary>True when the rates are equal and samples pass through unchanged.</summary>
     internal bool IsIdentity => _orig == _new;

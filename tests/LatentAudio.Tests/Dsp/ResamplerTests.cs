@@ -144,4 +144,55 @@ public class ResamplerTests
         for (int i = a; i < b; i++) s += (double)y[i] * y[i];
         return Math.Sqrt(s / (b - a));
     }
+
+    [Theory]
+    [InlineData(44100, 16000)]
+    [InlineData(16000, 44100)]
+    [InlineData(47999, 16000)]
+    [InlineData(16000, 47999)]
+    [InlineData(11025, 48000)]
+    [InlineData(96000, 16000)]
+    [InlineData(48000, 16000)]
+    [InlineData(7, 3)]
+    public void DesignHasTheTapsOfAFullScan(int from, int to)
+    {
+        // The design looks only at the window's support; scanning all 2 * width + orig taps of every phase, as
+        // torchaudio's kernel does, must give the same taps, bit for bit.
+        var r = new Resampler(from, to);
+        int g = (int)System.Numerics.BigInteger.GreatestCommonDivisor(from, to), orig = from / g, next = to / g;
+        double baseFreq = Math.Min(orig, next) * Resampler.DefaultRolloff, scale = baseFreq / orig;
+        const int L = Resampler.DefaultLowpassFilterWidth;
+        int width = (int)Math.Ceiling(L * orig / baseFreq);
+        long held = 0;
+        for (int phase = 0; phase < next; phase++)
+        {
+            var taps = new List<(int J, double K)>();
+            for (int j = 0; j < 2 * width + orig; j++)
+            {
+                double t = (-(double)phase / next + (double)(j - width) / orig) * baseFreq;
+                if (Math.Abs(t) >= L) continue;
+                double w = Math.Cos(t * Math.PI / L / 2);
+                w *= w;
+                t *= Math.PI;
+                taps.Add((j, (t == 0 ? 1.0 : Math.Sin(t) / t) * w * scale));
+            }
+            var (gotWidth, offset, kernel) = r.Phase(phase);
+            Assert.Equal(width, gotWidth);
+            Assert.Equal(taps[0].J, offset);
+            Assert.Equal(taps.Select(x => x.K).ToArray(), kernel);
+            held += kernel.Length;
+        }
+        Assert.True(held <= Resampler.KernelTaps(from, to));
+    }
+
+    [Fact]
+    public void OddRatesAreDesignedFromTheirSupportAndImpossibleOnesRefused()
+    {
+        // 999,983 Hz (prime, a valid WAV rate) to 16 kHz: 16,000 phases of ~760 taps. Scanning every phase's
+        // 2 * width + orig taps took 2.8 * 10^10 steps (minutes); the support alone is 1.2 * 10^7.
+        var odd = new Resampler(999_983, 16000);
+        Assert.Equal(3201, odd.Process(new float[200_000]).Length); // ceil(200,000 * 16,000 / 999,983)
+        var e = Assert.Throws<InvalidInputException>(() => new Resampler(int.MaxValue, 16000));
+        Assert.Contains("cannot resample 2147483647 Hz to 16000 Hz", e.Message);
+    }
 }
