@@ -71,24 +71,31 @@ public sealed class GriffinLim
             for (int k = 0; k < bins; k++) angles[t][k] = Complex.FromPolarCoordinates(1, 2 * Math.PI * rng.NextDouble());
         }
         double beta = _momentum / (1 + _momentum);
-        Complex[][]? previous = null;
+        // Two spectrogram buffers, swapped each iteration: this iteration's STFT and the previous one (momentum).
+        int rows = Math.Max(frames, stft.FrameCountPadded(length));
+        var rebuilt = new Complex[rows][];
+        var previous = new Complex[rows][];
+        bool havePrevious = false;
         var spec = new Complex[frames][];
         for (int it = 0; it < _iterations; it++)
         {
             Combine(magnitude, angles, spec);
-            var rebuilt = stft.Forward(stft.Inverse(spec, length));
-            int n = Math.Min(frames, rebuilt.Length);
+            int n = Math.Min(frames, stft.Forward(stft.Inverse(spec, length), rebuilt));
             for (int t = 0; t < n; t++)
             {
                 var a = angles[t];
+                var r = rebuilt[t];
+                var p = previous[t];
                 for (int k = 0; k < bins; k++)
                 {
-                    var c = rebuilt[t][k];
-                    if (previous is not null) c -= beta * previous[t][k];
-                    a[k] = c / (c.Magnitude + 1e-16);
+                    double cr = r[k].Real, ci = r[k].Imaginary;
+                    if (havePrevious) { cr -= beta * p[k].Real; ci -= beta * p[k].Imaginary; }
+                    double inv = 1.0 / (Math.Sqrt(cr * cr + ci * ci) + 1e-16);
+                    a[k] = new Complex(cr * inv, ci * inv);
                 }
             }
-            previous = rebuilt;
+            (previous, rebuilt) = (rebuilt, previous);
+            havePrevious = true;
         }
         Combine(magnitude, angles, spec);
         return stft.Inverse(spec, length);

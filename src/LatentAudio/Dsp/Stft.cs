@@ -44,19 +44,46 @@ public sealed class Stft
     /// <summary>Complex spectrogram, frame-major: result[t][k], k in 0..NFft/2.</summary>
     public Complex[][] Forward(ReadOnlySpan<float> signal)
     {
-        var padded = PadSignal(signal);
-        int n = Config.NFft;
-        int frames = padded.Length < n ? 0 : (padded.Length - n) / Config.Hop + 1;
-        var result = new Complex[frames][];
-        var buf = new Complex[n];
-        for (int t = 0; t < frames; t++)
-        {
-            int start = t * Config.Hop;
-            for (int i = 0; i < n; i++) buf[i] = new Complex(padded[start + i] * _window[i], 0);
-            _plan.Forward(buf);
-            result[t] = buf.AsSpan(0, Config.Bins).ToArray();
-        }
+        var result = new Complex[FrameCountPadded(signal.Length)][];
+        Forward(signal, result);
         return result;
+    }
+
+    /// <summary>
+    /// <see cref="Forward(ReadOnlySpan{float})"/> into <paramref name="result"/> (its rows reused when they have
+    /// <see cref="StftConfig.Bins"/> values). Frames t and t + 1 go through one complex FFT as real and imaginary
+    /// part and are separated by conjugate symmetry (X_k = (Z_k + conj Z_{n-k}) / 2, Y_k = (Z_k - conj Z_{n-k}) / 2i):
+    /// half the transforms, on the split re/im path. Returns the frame count.
+    /// </summary>
+    public int Forward(ReadOnlySpan<float> signal, Complex[][] result)
+    {
+        var padded = PadSignal(signal);
+        int n = Config.NFft, bins = Config.Bins, hop = Config.Hop;
+        int frames = padded.Length < n ? 0 : (padded.Length - n) / hop + 1;
+        if (result.Length < frames) throw new ArgumentException($"room for {result.Length} frames, {frames} needed");
+        var re = new double[n];
+        var im = new double[n];
+        for (int t = 0; t < frames; t += 2)
+        {
+            bool pair = t + 1 < frames;
+            var first = padded.AsSpan(t * hop, n);
+            var second = pair ? padded.AsSpan((t + 1) * hop, n) : default;
+            for (int i = 0; i < n; i++)
+            {
+                re[i] = first[i] * _window[i];
+                im[i] = pair ? second[i] * _window[i] : 0;
+            }
+            _plan.Forward(re, im);
+            var x = result[t] is { } rx && rx.Length == bins ? rx : result[t] = new Complex[bins];
+            var y = pair ? (result[t + 1] is { } ry && ry.Length == bins ? ry : result[t + 1] = new Complex[bins]) : null;
+            for (int k = 0; k < bins; k++)
+            {
+                int c = k == 0 ? 0 : n - k;
+                x[k] = new Complex(0.5 * (re[k] + re[c]), 0.5 * (im[k] - im[c]));
+                if (y is not null) y[k] = new Complex(0.5 * (im[k] + im[c]), 0.5 * (re[c] - re[k]));
+            }
+        }
+        return frames;
     }
 
     /// <summary>|STFT|, frame-major [T][Bins].</summary>
@@ -183,28 +210,40 @@ public sealed class Stft
 
     /// <summary>
     /// Inverse STFT by weighted overlap-add (torch.istft semantics: divides by the summed squared window, removes
-    /// the centre padding), trimmed or zero-extended to <paramref name="length"/> samples.
+    /// the centre padding), trimmed or zero-extended to <paramref name="length"/> samples. Each frame's spectrum is
+    /// taken as that of a real signal (bins 0 and N/2 by their real parts, as an inverse FFT's real part would), so
+    /// frames t and t + 1 share one complex inverse FFT: Z = X + iY gives x = Re z, y = Im z.
     /// </summary>
-    public float[] Inverse(Complex[][] spectrum, int length)
+    public float[] Inverse(Complex[][] spectrum, int length) => Inverse(spectrum, spectrum.Length, length);
+
+    /// <summary><see cref="Inverse(Complex[][], int)"/> of the first <paramref name="frames"/> rows.</summary>
+    public float[] Inverse(Complex[][] spectrum, int frames, int length)
     {
-        int n = Config.NFft, hop = Config.Hop, frames = spectrum.Length;
+        int n = Config.NFft, hop = Config.Hop;
         int total = n + hop * Math.Max(0, frames - 1);
         var y = new double[total];
         var wsum = new double[total];
-        var buf = new Complex[n];
-        for (int t = 0; t < frames; t++)
+        var re = new double[n];
+        var im = new double[n];
+        for (int t = 0; t < frames; t += 2)
         {
-            var half = spectrum[t];
-            buf[0] = half[0];
-            for (int k = 1; k < n / 2 + (n % 2); k++) { buf[k] = half[k]; buf[n - k] = Complex.Conjugate(half[k]); }
-            if (n % 2 == 0) buf[n / 2] = half[n / 2];
-            _plan.Inverse(buf);
-            int start = t * hop;
-            for (int i = 0; i < n; i++)
+            var a = spectrum[t];
+            var b = t + 1 < frames ? spectrum[t + 1] : null;
+            // Z_k = X_k + i Y_k and, for the mirror bin, Z_{n-k} = conj X_k + i conj Y_k.
+            re[0] = a[0].Real;
+            im[0] = b is null ? 0 : b[0].Real;
+            int upper = n / 2 + (n % 2);
+            for (int k = 1; k < upper; k++)
             {
-                y[start + i] += buf[i].Real * _window[i];
-                wsum[start + i] += _window[i] * _window[i];
+                double xr = a[k].Real, xi = a[k].Imaginary, yr = 0, yi = 0;
+                if (b is not null) { yr = b[k].Real; yi = b[k].Imaginary; }
+                re[k] = xr - yi; im[k] = xi + yr;
+                re[n - k] = xr + yi; im[n - k] = yr - xi;
             }
+            if (n % 2 == 0) { re[n / 2] = a[n / 2].Real; im[n / 2] = b is null ? 0 : b[n / 2].Real; }
+            _plan.Inverse(re, im);
+            OverlapAdd(re, t * hop, y, wsum);
+            if (b is not null) OverlapAdd(im, (t + 1) * hop, y, wsum);
         }
         int offset = Config.Center ? n / 2 : 0;
         var result = new float[length];
@@ -215,6 +254,15 @@ public sealed class Stft
             result[i] = wsum[j] > 1e-11 ? (float)(y[j] / wsum[j]) : 0f;
         }
         return result;
+    }
+
+    private void OverlapAdd(ReadOnlySpan<double> frame, int start, double[] y, double[] wsum)
+    {
+        for (int i = 0; i < frame.Length; i++)
+        {
+            y[start + i] += frame[i] * _window[i];
+            wsum[start + i] += _window[i] * _window[i];
+        }
     }
 
     private double[] PadSignal(ReadOnlySpan<float> signal)
