@@ -26,7 +26,7 @@ public static class TorchCheckpointReader
                     : "is not a PyTorch zip checkpoint");
             file.Position = 0;
             using var zip = new ZipArchive(file, ZipArchiveMode.Read);
-            return ReadArchive(path, zip);
+            return ReadArchive(path, zip, file.Length);
         }
         catch (PickleRefusedException e) { throw InvalidInputException.ForFile(path, $"refused: {e.Message}"); }
         catch (PickleFormatException e) { throw InvalidInputException.ForFile(path, $"malformed checkpoint pickle: {e.Message}"); }
@@ -37,17 +37,17 @@ public static class TorchCheckpointReader
         catch (IOException e) { throw InvalidInputException.ForFile(path, $"cannot be read ({e.Message})"); }
     }
 
-    private static Dictionary<string, Tensor> ReadArchive(string path, ZipArchive zip)
+    private static Dictionary<string, Tensor> ReadArchive(string path, ZipArchive zip, long archiveLength)
     {
         // The root folder is the archive's name at save time ("archive" since torch 1.9; older files use the stem).
         var pickle = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1).ToList();
         if (pickle.Count != 1) throw InvalidInputException.ForFile(path, "has no {root}/data.pkl: not a PyTorch checkpoint");
         var root = pickle[0].FullName[..^"/data.pkl".Length];
-        if (zip.GetEntry($"{root}/byteorder") is { } order && ReadEntry(path, order, 16) is var bytes
+        if (zip.GetEntry($"{root}/byteorder") is { } order && ReadEntry(path, order, archiveLength, 16) is var bytes
             && System.Text.Encoding.ASCII.GetString(bytes).Trim() != "little")
             throw InvalidInputException.ForFile(path, "stores big-endian tensors, which are not supported");
 
-        var top = new RestrictedUnpickler(ReadEntry(path, pickle[0], 256L << 20), new TorchPicklePolicy()).Load();
+        var top = new RestrictedUnpickler(ReadEntry(path, pickle[0], archiveLength, 256L << 20), new TorchPicklePolicy()).Load();
         var dict = StateDict(path, top);
         var storages = new Dictionary<string, byte[]>();
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -59,7 +59,7 @@ public static class TorchCheckpointReader
             {
                 var entry = zip.GetEntry($"{root}/data/{t.Storage.Key}")
                     ?? throw InvalidInputException.ForFile(path, $"tensor '{name}' refers to storage {t.Storage.Key}, which the archive lacks");
-                storages[t.Storage.Key] = raw = ReadEntry(path, entry, int.MaxValue);
+                storages[t.Storage.Key] = raw = ReadEntry(path, entry, archiveLength, int.MaxValue);
             }
             result[name] = ToTensor(path, name, t, raw);
         }
@@ -77,9 +77,17 @@ public static class TorchCheckpointReader
         return dict;
     }
 
-    private static byte[] ReadEntry(string path, ZipArchiveEntry entry, long limit)
+    /// <summary>Deflate's largest expansion, 1032:1 (zlib technical details, zlib.net/zlib_tech.html).</summary>
+    private const long MaxDeflateRatio = 1032;
+
+    private static byte[] ReadEntry(string path, ZipArchiveEntry entry, long archiveLength, long limit)
     {
         if (entry.Length > limit) throw InvalidInputException.ForFile(path, $"{entry.FullName} is too large ({entry.Length} bytes)");
+        // The sizes are claims of the zip directory, and the buffer is allocated from them before any byte is
+        // inflated: a 1 KB file claiming 160 MB would get 160 MB. No entry can be longer than the archive, nor
+        // inflate to more than deflate's maximum ratio of that (a stored entry, as torch writes storages, is 1:1).
+        if (entry.CompressedLength > archiveLength || entry.Length > Math.Max(entry.CompressedLength, 1) * MaxDeflateRatio)
+            throw InvalidInputException.ForFile(path, $"corrupt zip archive ({entry.FullName} claims {entry.Length} bytes from {entry.CompressedLength} compressed in a {archiveLength}-byte file)");
         var buffer = new byte[entry.Length];
         using var s = entry.Open();
         s.ReadExactly(buffer);
