@@ -2,10 +2,11 @@ namespace LatentAudio.Audio;
 
 /// <summary>
 /// A pass-through read stream that stops a decoder spinning at the end of its input: NVorbis 0.10.5 can loop for
-/// ever in PageReaderBase.ReadNextPage on a damaged page structure (AFL finding, fuzz input hang_splice.ogg), asking
-/// the exhausted stream for bytes about a million times a second. A well-behaved reader asks a few times (NVorbis's
-/// EnsureRead tries 10) and stops, so a long run of empty reads with no data in between is reported as bad input.
-/// Owns the inner stream.
+/// ever in PageReaderBase.ReadNextPage on a damaged page structure, asking the exhausted stream for bytes about a
+/// million times a second (AFL finding hang_splice.ogg), or for zero bytes (hang_reread_headers.ogg: its overflow
+/// buffer re-serves the same bytes while it opens a stream whose headers never complete, so each read asks for
+/// none). A well-behaved reader asks a few times (NVorbis's EnsureRead tries 10) and stops, so a long run of reads
+/// that return nothing, whatever they asked for, is reported as bad input. Owns the inner stream.
 /// </summary>
 internal sealed class StallGuardStream(Stream inner, string name, string what) : Stream
 {
@@ -20,12 +21,12 @@ internal sealed class StallGuardStream(Stream inner, string name, string what) :
     public override long Length => inner.Length;
     public override long Position { get => inner.Position; set => inner.Position = value; }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count), count);
-    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer), buffer.Length);
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
 
-    private int Count(int n, int asked)
+    private int Count(int n)
     {
-        if (n > 0 || asked == 0) { _emptyReads = 0; return n; }
+        if (n > 0) { _emptyReads = 0; return n; }
         if (++_emptyReads > MaxEmptyReadsInARow)
             throw InvalidInputException.ForFile(name, $"{what} decoder made no progress at the end of the stream (damaged page structure)");
         return n;
