@@ -1,10 +1,36 @@
 namespace LatentAudio;
 
+/// <summary>
+/// What a user can do about an error, named without a front-end's syntax: the library never names command-line
+/// flags; a front-end (the CLI) turns a remedy into its own words (e.g. Overwrite -> "use --force to overwrite").
+/// </summary>
+public enum Remedy
+{
+    None,
+    /// <summary>Allow replacing an existing output.</summary>
+    Overwrite,
+    /// <summary>Point at a model on disk (a folder holding vae/ and vocoder/).</summary>
+    ChooseModel,
+    /// <summary>Run on the CPU execution provider.</summary>
+    UseCpu,
+    /// <summary>Ask for a shorter part of the input (a start offset and a duration).</summary>
+    ChooseExcerpt,
+    /// <summary>The start offset of the excerpt is wrong.</summary>
+    FixOffset,
+    /// <summary>The duration of the excerpt is wrong.</summary>
+    FixDuration,
+    /// <summary>The common sample rate asked for is wrong.</summary>
+    FixRate,
+}
+
 /// <summary>Base of every error LatentAudio raises on purpose. Its message is one line meant for a user.</summary>
 public class LatentAudioException : Exception
 {
     public LatentAudioException(string message) : base(message) { }
     public LatentAudioException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>What the user can do about it; front-ends phrase it in their own terms.</summary>
+    public Remedy Remedy { get; init; }
 }
 
 /// <summary>

@@ -45,13 +45,13 @@ public static class CliApp
         }
         catch (InvalidInputException e)
         {
-            context.Error.WriteLine($"latentaudio {command.Name}: {OneLine(e.Message)}");
+            context.Error.WriteLine($"latentaudio {command.Name}: {OneLine(e.Message)}{Hint(e.Remedy)}");
             Debug(context, e);
             return ExitBadInput;
         }
         catch (LatentAudioException e)
         {
-            context.Error.WriteLine($"latentaudio {command.Name}: {OneLine(e.Message)}");
+            context.Error.WriteLine($"latentaudio {command.Name}: {OneLine(e.Message)}{Hint(e.Remedy)}");
             Debug(context, e);
             return ExitFailure;
         }
@@ -88,6 +88,19 @@ public static class CliApp
     }
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+    /// <summary>The library names what to do (<see cref="Remedy"/>); the CLI says which of its options does it.</summary>
+    public static string Hint(Remedy remedy) => remedy switch
+    {
+        Remedy.Overwrite => " (use --force to overwrite)",
+        Remedy.ChooseModel => " (pass --model PATH, a folder with vae/ and vocoder/)",
+        Remedy.UseCpu => " (use --provider cpu)",
+        Remedy.ChooseExcerpt => " (use --offset S and --seconds S)",
+        Remedy.FixOffset => " (--offset)",
+        Remedy.FixDuration => " (--seconds)",
+        Remedy.FixRate => " (--rate)",
+        _ => "",
+    };
+
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 
     private static void Debug(CliContext context, Exception e)

@@ -1,6 +1,5 @@
-using LatentAudio.Codec;
-using LatentAudio.Codec.Container;
 using LatentAudio.Models;
+using LatentAudio.Models.AudioLdm;
 using LatentAudio.Tensors;
 
 namespace LatentAudio.Cli;
@@ -30,28 +29,27 @@ public interface ICodecModelProvider
 }
 
 /// <summary>
-/// The real provider: resolves the model (folder, hub id or alias), loads the ONNX VAE and vocoder, and identifies
-/// the weights by the sha256 of the VAE's safetensors file, so a file only decodes with the weights that made it.
+/// The real provider: the model object (<see cref="AudioLdmModel"/>: folder, hub id or alias; VAE, vocoder, its
+/// front-end and the sha256 of its VAE weights, so a file only decodes with the weights that made it).
 /// </summary>
 public sealed class OnnxCodecModelProvider : ICodecModelProvider
 {
     public CodecModel Load(string spec, string? revision)
     {
         var name = revision is null || spec.Contains('@') || Directory.Exists(spec) ? spec : $"{spec}@{revision}";
-        var loaded = LoadedModel.Load(name, ModelParts.All);
-        var location = loaded.Location;
-        var weights = Path.Combine(location.VaeFolder, LatentAudio.Models.Vae.AutoencoderKl.WeightsFile);
-        byte[] sha;
-        using (var fs = File.OpenRead(weights)) sha = System.Security.Cryptography.SHA256.HashData(fs);
-        var identity = new ModelIdentity(location.Id, location.Revision ?? "", sha);
-        var config = loaded.MelConfig;
-        var front = new AudioLdmCodecFrontEnd(config);
-        var vocoder = loaded.Vocoder!;
+        return From(AudioLdmModel.Load(name, ModelParts.All));
+    }
+
+    /// <summary>The codec's view of a loaded model (disposes it).</summary>
+    public static CodecModel From(AudioLdmModel model)
+    {
+        var config = model.MelConfig;
+        var vocoder = model.RequireVocoder();
         var griffinLim = new Dsp.GriffinLim(config);
-        return new CodecModel(loaded.Vae, identity, front,
+        return new CodecModel(model.Vae, model.Identity, model.FrontEnd,
             mel => vocoder.Vocode(mel.Reshape(1, mel.Shape[0], mel.Shape[1])).Data,
             mel => griffinLim.FromLogMel(mel, mel.Shape[0] * config.Hop),
-            loaded);
+            model);
     }
 }
 

@@ -51,7 +51,9 @@ public sealed class DecodeCommand(ICodecModelProvider models) : ICommand
                 if (wavBytes > uint.MaxValue - 44)
                     throw InvalidInputException.ForFile(input, $"decodes to {h.SampleLength} samples x {h.Streams.Length} channels, more than a WAV file holds (4 GiB)");
                 using var wav = new WavStreamWriter(target, h.Streams.Length, h.SampleRate, WavSampleFormat.Pcm16, force);
-                codec.DecodeTo(reader, vocode, (planar, count) => wav.Write(planar, 0, count));
+                // Griffin-Lim chunks start from their own random phases: blended at equal power, not linearly
+                codec.DecodeTo(reader, vocode, (planar, count) => wav.Write(planar, 0, count),
+                    decoder == "vocoder" ? LatentAudio.Engine.CrossfadeShape.Linear : LatentAudio.Engine.CrossfadeShape.EqualPower);
                 wav.Complete();
                 context.Out.WriteLine($"{input} -> {target} ({h.Streams.Length} ch, {h.SampleRate} Hz, {wav.FramesWritten} samples, {decoder})");
             }

@@ -16,7 +16,7 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
     public string Summary => "code audio as a quantised, entropy-coded VAE latent file (.lat) and report its true bitrate";
     public string Usage => """
         latentaudio encode INPUT... -o OUT --model M [--step D | --spread D | --kbps R] [--channels mix|each|first] [--report R.json] [--force] [--resume]
-          INPUT      audio files or folders (folders: every audio file inside, not recursive)
+          INPUT      audio files or folders (searched recursively; a/b.wav is coded as OUT/a_b.lat)
           -o OUT     output file (one input) or folder (several inputs / a folder), used as given
           --step D   uniform quantiser step for every latent channel
           --spread D step = D x each channel's standard deviation per window
@@ -78,11 +78,11 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
         return s;
     }
 
-    internal static ChannelPolicy ParsePolicy(string text) => text.ToLowerInvariant() switch
+    internal static ChannelMode ParsePolicy(string text) => text.ToLowerInvariant() switch
     {
-        "mix" => ChannelPolicy.Mix,
-        "each" => ChannelPolicy.Each,
-        "first" => ChannelPolicy.First,
+        "mix" => ChannelMode.Mix,
+        "each" => ChannelMode.Each,
+        "first" => ChannelMode.First,
         _ => throw new UsageException($"--channels takes mix, each or first, got '{text}'"),
     };
 }
@@ -92,31 +92,10 @@ internal static class CodecPaths
 {
     public static List<(string Input, string Output)> Jobs(IReadOnlyList<string> inputs, string output, string extension, string[]? accepted = null)
     {
-        accepted ??= AudioFile.KnownExtensions;
-        var files = new List<string>();
-        bool folderInput = false;
-        foreach (var i in inputs)
-        {
-            if (Directory.Exists(i))
-            {
-                folderInput = true;
-                var found = Directory.GetFiles(i).Where(f => accepted.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList();
-                if (found.Count == 0) throw InvalidInputException.ForFile(i, $"folder holds no {string.Join("/", accepted)} files");
-                files.AddRange(found);
-            }
-            else if (File.Exists(i)) files.Add(i);
-            else throw InvalidInputException.ForFile(i, "no such file or folder");
-        }
-        if (files.Count == 1 && !folderInput) return [(files[0], output)];
+        var files = InputExpander.Expand(inputs, accepted);
+        bool folderInput = inputs.Any(Directory.Exists);
+        if (files.Count == 1 && !folderInput) return [(files[0].Path, output)];
         if (File.Exists(output)) throw InvalidInputException.ForFile(output, "is a file, but several inputs need an output folder");
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var jobs = new List<(string, string)>();
-        foreach (var f in files)
-        {
-            var name = Path.GetFileNameWithoutExtension(f) + extension;
-            if (!names.Add(name)) throw InvalidInputException.ForFile(f, $"two inputs would both write {name}");
-            jobs.Add((f, Path.Combine(output, name)));
-        }
-        return jobs;
+        return files.Select(f => (f.Path, Path.Combine(output, f.Stem + extension))).ToList();
     }
 }

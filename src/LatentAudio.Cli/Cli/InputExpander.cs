@@ -2,23 +2,28 @@ using LatentAudio.Audio;
 
 namespace LatentAudio.Cli;
 
-/// <summary>Turns INPUT arguments (files or folders, searched recursively by audio extension) into files.</summary>
+/// <summary>
+/// The one input-expansion rule of every command: INPUT arguments are files, or folders searched recursively for the
+/// accepted extensions (audio by default; hidden files skipped), in ordinal order. A file in a sub-folder keeps its
+/// relative path in its stem (<c>a/b.wav</c> -> <c>a_b</c>), so equal names in different folders do not collide.
+/// </summary>
 public static class InputExpander
 {
     public sealed record Input(string Path, string Stem);
 
-    public static IReadOnlyList<Input> Expand(IEnumerable<string> arguments)
+    public static IReadOnlyList<Input> Expand(IEnumerable<string> arguments, IReadOnlyCollection<string>? extensions = null)
     {
+        extensions ??= AudioFile.KnownExtensions;
         var result = new List<Input>();
         foreach (var arg in arguments)
         {
             if (Directory.Exists(arg))
             {
                 var files = Directory.EnumerateFiles(arg, "*", SearchOption.AllDirectories)
-                    .Where(f => AudioFile.KnownExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
                     .Where(f => !Path.GetFileName(f).StartsWith('.'))
                     .Order(StringComparer.Ordinal).ToList();
-                if (files.Count == 0) throw InvalidInputException.ForFile(arg, $"folder holds no audio files ({string.Join(", ", AudioFile.KnownExtensions)})");
+                if (files.Count == 0) throw InvalidInputException.ForFile(arg, $"folder holds no {string.Join(", ", extensions)} files");
                 foreach (var f in files)
                 {
                     // Files in sub-folders keep their relative path in the name, so equal stems do not collide.

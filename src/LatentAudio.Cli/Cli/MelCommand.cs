@@ -1,14 +1,15 @@
 using System.Globalization;
 using LatentAudio.Audio;
 using LatentAudio.Dsp;
+using LatentAudio.Models.AudioLdm;
 using LatentAudio.Tensors;
 
 namespace LatentAudio.Cli;
 
 /// <summary>
-/// <c>latentaudio mel FILE -o OUT.npy</c>: the AudioLDM2 model-domain log-mel ([T, 64] float32, T = floor(N/160) + 1
-/// after resampling to 16 kHz and normalising), or with <c>--reference</c> exactly what AudioLDM2's wav_to_fbank
-/// gives ([1024, 64], comparable with the golden <c>*.fbank.npy</c>).
+/// <c>latentaudio mel FILE -o OUT.npy</c>: the AudioLDM2 model-domain log-mel the VAE is given ([T, 64] float32,
+/// framed by the model's <c>FrameRule</c>), or with <c>--reference</c> exactly what AudioLDM2's wav_to_fbank gives
+/// ([1024, 64], comparable with the golden <c>*.fbank.npy</c>); for inputs up to 10.24 s the two agree.
 /// </summary>
 public sealed class MelCommand : ICommand
 {
@@ -17,13 +18,15 @@ public sealed class MelCommand : ICommand
     public string Usage =>
         """
         latentaudio mel FILE -o OUT.npy [--offset S] [--seconds S] [--channel first|mix] [--reference] [--force]
-          Resamples to 16 kHz, removes the mean, scales to peak 0.5 and writes the natural-log mel
-          (n_fft 1024, hop 160, 64 Slaney mels 0-8000 Hz) as float32 [T, 64], T = floor(N/160) + 1.
+          Resamples to 16 kHz, removes the mean, scales to peak 0.5, zero-pads to T*160 samples and writes the
+          natural-log mel (n_fft 1024, hop 160, 64 Slaney mels 0-8000 Hz) as float32 [T, 64]: the frames the VAE
+          is given, T = max(1024, ceil(N/160) rounded up to a multiple of 4) (AudioLDM2 pads short clips to 10.24 s).
           --channel first|mix  channel 0 (default, what AudioLDM2 does) or the mean of all channels
           --reference          AudioLDM2 wav_to_fbank to the letter: zero-pad to 10.24 s, peak 0.5 again,
                                crop to 1024 frames -> [1024, 64]
           --offset S, --seconds S  only this window of the file is read
           --force              overwrite OUT.npy if it exists
+        Example: latentaudio mel speech.wav -o speech.mel.npy --reference
         """;
 
     public int Run(CommandArgs args, CliContext context)
@@ -46,7 +49,7 @@ public sealed class MelCommand : ICommand
         else
         {
             var mono = frontEnd.ModelChannels(audio, ChannelMode.First)[0];
-            mel = frontEnd.LogMel(frontEnd.Normalize(mono).Samples);
+            mel = frontEnd.ModelMel(frontEnd.Normalize(mono).Samples);
         }
         NpyFile.Write(output, mel, force);
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -71,12 +71,12 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
             var ref16 = AudioBuffer.Mono(reference, OpusBaseline.SampleRate);
             double seconds = ref16.DurationSeconds;
 
-            var ceiling = codec.MelsToAudio(codec.UnquantisedMels(ref16, ChannelPolicy.Mix, input), vocode).Channel(0);
+            var ceiling = codec.MelsToAudio(codec.UnquantisedMels(ref16, ChannelMode.Mix, input), vocode).Channel(0);
             rows.Add(Row(input, "latent-ceiling", "float32", 3200 * 32 / 1000.0, null, null, metrics(reference, ceiling, OpusBaseline.SampleRate)));
             foreach (var s in settings)
             {
                 using var ms = new MemoryStream();
-                var report = codec.Encode(ref16, ms, new LatentCodecOptions(s, ChannelPolicy.Mix), input);
+                var report = codec.Encode(ref16, ms, new LatentCodecOptions(s, ChannelMode.Mix), input);
                 ms.Position = 0;
                 var decoded = codec.DecodeAudio(ms, input, vocode).Channel(0);
                 string label = s.Mode == StepMode.TargetBitrate ? $"target {s.Value:0.###} kbps" : $"step {s.Value:0.#####}";

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using LatentAudio.Audio;
+using LatentAudio.Models;
+using LatentAudio.Models.AudioLdm;
 using LatentAudio.Reconstruction;
 using LatentAudio.Reports;
 
@@ -62,11 +64,11 @@ public sealed class ReconstructCommand : ICommand
             throw new UsageException($"--overlap must be in [0, {settings.WindowSeconds}) seconds");
         if (settings.GriffinLimIterations < 1) throw new UsageException("--iterations must be at least 1");
 
-        var parts = settings.UsesVocoder ? LatentAudio.Models.ModelParts.All : LatentAudio.Models.ModelParts.Vae;
+        var parts = settings.UsesVocoder ? ModelParts.All : ModelParts.Vae;
         // Streamed runs go window after window for as long as the input lasts: peak memory beats a planned block.
-        using var loaded = LoadedModel.Load(model, parts, new LatentAudio.Models.Onnx.SessionSettings { MemoryPattern = false });
+        using var loaded = AudioLdmModel.Load(model, parts, new LatentAudio.Models.Onnx.SessionSettings { MemoryPattern = false });
         var metrics = ReconstructionMetrics.Create(only);
-        var reconstructor = new Reconstructor(loaded.Vae, loaded.Vocoder, loaded.MelConfig, loaded.Description, settings, metrics);
+        var reconstructor = new Reconstructor(loaded, settings, metrics);
 
         var results = new JsonArray();
         foreach (var input in inputs)
@@ -83,7 +85,7 @@ public sealed class ReconstructCommand : ICommand
             if (!force && !resume && Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
                 throw InvalidInputException.ForFile(folder, "output folder is not empty (use --force to overwrite, or --resume)");
             if (!json) context.Error.WriteLine($"{input.Path} -> {folder}/");
-            var report = reconstructor.Run(input.Path, folder, overwrite: true,
+            var report = reconstructor.Run(AudioSource.File(input.Path, settings.OffsetSeconds, settings.Seconds), new WavFolderSink(folder, settings.Format),
                 progress: json ? null : p => context.Error.WriteLine($"  {p}"));
             var node = MetricsJson.Build(report);
             IO.AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), MarkdownReport.Build(report), overwrite: true);
@@ -106,5 +108,19 @@ public sealed class ReconstructCommand : ICommand
         context.Out.WriteLine("  " + "output".PadRight(18) + string.Concat(keys.Select(k => k.PadLeft(14))));
         foreach (var o in report.Outputs)
             context.Out.WriteLine("  " + o.Name.PadRight(18) + string.Concat(keys.Select(k => (o.Metrics.TryGetValue(k, out var v) ? ReportTable.Format(v) : "").PadLeft(14))));
+    }
+}
+
+/// <summary>Writes each output of a reconstruction as <c>FOLDER/&lt;name&gt;.wav</c>, under a temporary name until complete.</summary>
+internal sealed class WavFolderSink(string folder, WavSampleFormat format) : IReconstructionSink
+{
+    public IAudioSink Open(string output, int channels, int sampleRate, long frames) =>
+        new WavSink(new WavStreamWriter(Path.Combine(folder, output + ".wav"), channels, sampleRate, format, overwrite: true));
+
+    private sealed class WavSink(WavStreamWriter writer) : IAudioSink
+    {
+        public void Write(IReadOnlyList<float[]> planar, int offset, int count) => writer.Write(planar, offset, count);
+        public void Complete() => writer.Complete();
+        public void Dispose() => writer.Dispose();
     }
 }

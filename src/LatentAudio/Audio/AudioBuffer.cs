@@ -35,6 +35,14 @@ public sealed class AudioBuffer
     public IReadOnlyList<float[]> Channels => _channels;
 
     /// <summary>Channel 0 or the channel mean, as one mono buffer.</summary>
+    /// <summary>Every channel resampled to <paramref name="toRate"/> (torchaudio's sinc design, <see cref="Dsp.Resampler"/>); this buffer when the rate is already that.</summary>
+    public AudioBuffer Resample(int toRate)
+    {
+        if (SampleRate == toRate) return this;
+        var r = new Dsp.Resampler(SampleRate, toRate);
+        return new AudioBuffer(_channels.Select(c => r.Process(c)).ToArray(), toRate);
+    }
+
     public AudioBuffer ToMono(ChannelMode mode)
     {
         if (ChannelCount == 1) return this;

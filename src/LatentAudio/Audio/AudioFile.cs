@@ -37,8 +37,8 @@ public static class AudioFile
     /// </summary>
     public static AudioBuffer Read(string path, double offsetSeconds = 0, double? seconds = null)
     {
-        if (offsetSeconds < 0 || double.IsNaN(offsetSeconds)) throw new InvalidInputException($"--offset must be >= 0 (got {offsetSeconds})");
-        if (seconds is double s && (s <= 0 || double.IsNaN(s))) throw new InvalidInputException($"--seconds must be > 0 (got {s})");
+        if (offsetSeconds < 0 || double.IsNaN(offsetSeconds)) throw new InvalidInputException($"the start offset must be >= 0 s (got {offsetSeconds})") { Remedy = Remedy.FixOffset };
+        if (seconds is double s && (s <= 0 || double.IsNaN(s))) throw new InvalidInputException($"the duration must be > 0 s (got {s})") { Remedy = Remedy.FixDuration };
         using var reader = OpenReader(path);
         var buffer = ReadAll(reader, path, offsetSeconds, seconds);
         buffer.EnsureFinite(path);
@@ -54,7 +54,7 @@ public static class AudioFile
 
         int ch = fmt.Channels;
         long cap = want ?? (fmt.TotalFrames is long t ? Math.Max(0, t - skip) : 1 << 20);
-        if ((cap * ch) > Array.MaxLength) throw InvalidInputException.ForFile(name, "is too long to load at once; ask for a window with --offset/--seconds");
+        if ((cap * ch) > Array.MaxLength) throw new InvalidInputException($"{name}: is too long to load at once; ask for an excerpt") { Remedy = Remedy.ChooseExcerpt };
         // A header's length (e.g. an MP3's Xing frame count) is a claim, not bytes present: start at most 4 M samples
         // and grow as audio really arrives (a 1.5 KB file claiming 2^28 frames made 1 GB; fuzzing, issue 8).
         cap = Math.Min(cap, Math.Max(1, (1 << 22) / ch));
@@ -72,14 +72,14 @@ public static class AudioFile
             if (frames + got > planar[0].Length)
             {
                 long grow = Math.Max(planar[0].Length * 2L, frames + got);
-                if (grow * ch > Array.MaxLength) throw InvalidInputException.ForFile(name, "is too long to load at once; ask for a window with --offset/--seconds");
+                if (grow * ch > Array.MaxLength) throw new InvalidInputException($"{name}: is too long to load at once; ask for an excerpt") { Remedy = Remedy.ChooseExcerpt };
                 for (int c = 0; c < ch; c++) Array.Resize(ref planar[c], (int)grow);
             }
             for (int i = 0; i < got; i++)
                 for (int c = 0; c < ch; c++) planar[c][frames + i] = chunk[i * ch + c];
             frames += got;
         }
-        if (frames == 0) throw InvalidInputException.ForFile(name, skip > 0 ? "no audio after --offset" : "contains no audio samples");
+        if (frames == 0) throw InvalidInputException.ForFile(name, skip > 0 ? "no audio after the start offset" : "contains no audio samples");
         for (int c = 0; c < ch; c++) if (planar[c].Length != frames) Array.Resize(ref planar[c], (int)frames);
         return new AudioBuffer(planar, fmt.SampleRate);
     }

@@ -35,7 +35,7 @@ public sealed record AudioStats(long Frames, int SampleRate, float Peak, double 
             }
             frames += got;
         }
-        if (frames == 0) throw InvalidInputException.ForFile(name, offsetSeconds > 0 ? "no audio after --offset" : "contains no audio samples");
+        if (frames == 0) throw InvalidInputException.ForFile(name, offsetSeconds > 0 ? "no audio after the start offset" : "contains no audio samples");
         return new AudioStats(frames, fmt.SampleRate, peak, Math.Sqrt(sumSquares / (frames * (double)ch)));
     }
 }

@@ -5,7 +5,7 @@ namespace LatentAudio.Audio;
 /// <summary>
 /// A file decoded block by block, brought to a channel mode and a target rate on the way: the streaming equivalent
 /// of <c>AudioFile.Read(path, offset, seconds).Split(mode)</c>, each part resampled (what
-/// <see cref="AudioLdmFrontEnd.ModelChannels"/> does), sample for sample, in memory bounded by the block size. Used
+/// the model front-end's <c>ModelChannels</c> does), sample for sample, in memory bounded by the block size. Used
 /// for inputs too long to hold (an hour of 44.1 kHz stereo is 1.3 GB as float32) by <c>reconstruct</c> and the codec.
 /// </summary>
 public sealed class ResampledReader : IDisposable
@@ -114,7 +114,7 @@ public sealed class ResampledReader : IDisposable
         int got = frames > 0 ? _reader.Read(_interleaved.AsSpan(0, frames * ch)) : 0;
         if (got == 0)
         {
-            if (_sourceFrames == 0) throw InvalidInputException.ForFile(_name, "contains no audio samples (or none after --offset)");
+            if (_sourceFrames == 0) throw InvalidInputException.ForFile(_name, "contains no audio samples (or none after the start offset)");
             _sourceDone = true;
             foreach (var r in _resamplers) r.Complete();
             return;

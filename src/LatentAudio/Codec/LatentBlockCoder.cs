@@ -1,14 +1,9 @@
 using LatentAudio.Codec.Bitstream;
 using LatentAudio.Codec.Entropy;
 using LatentAudio.Codec.Quantisation;
+using LatentAudio.Engine;
 
 namespace LatentAudio.Codec;
-
-/// <summary>A latent block in channel-major order [Channels, Frames, Rows] (one window's own frames, batch dropped).</summary>
-public sealed record LatentBlock(float[] Values, int Channels, int Frames, int Rows)
-{
-    public int ValuesPerChannel => Frames * Rows;
-}
 
 /// <summary>
 /// Lossless integer prediction applied before entropy coding, chosen per channel and window (stored as one byte).

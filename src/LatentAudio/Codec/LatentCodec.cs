@@ -2,8 +2,8 @@ using LatentAudio.Audio;
 using LatentAudio.Codec.Container;
 using LatentAudio.Codec.Entropy;
 using LatentAudio.Codec.Quantisation;
-using LatentAudio.Codec.Streaming;
 using LatentAudio.Dsp;
+using LatentAudio.Engine;
 using LatentAudio.Models;
 using LatentAudio.Tensors;
 
@@ -12,7 +12,7 @@ namespace LatentAudio.Codec;
 /// <summary>Encoder choices stored in (or implied by) a latent file.</summary>
 public sealed record LatentCodecOptions(
     QuantiserSettings Quantiser,
-    ChannelPolicy Channels = ChannelPolicy.Mix,
+    ChannelMode Channels = ChannelMode.Mix,
     int WindowMelFrames = LatentWindowPlan.DefaultWindowMelFrames,
     int OverlapMelFrames = LatentWindowPlan.DefaultOverlapMelFrames,
     int PrecisionBits = 16,
@@ -64,8 +64,10 @@ public sealed class LatentCodec
         foreach (var owned in encoder.Encode(open, input, plan, sourceName))
         {
             var window = owned.Window;
+            // the target is bits per second of the input: a window's share of the input's duration (a short input is
+            // coded as one zero-padded window, whose padding gets no budget of its own)
             double budget = options.Quantiser.Mode == StepMode.TargetBitrate
-                ? options.Quantiser.Value * 1000 * window.OwnedLength * secondsPerLatentFrame : 0;
+                ? options.Quantiser.Value * 1000 * Math.Min(window.OwnedLength * secondsPerLatentFrame, input.DurationSeconds * window.OwnedLength / plan.Frames) : 0;
             var coded = LatentBlockCoder.Encode(owned.Owned, options.Quantiser, options.PrecisionBits, options.ModelPolicy, budget);
             stats.Add(coded.Symbols);
             writer.WriteWindow(owned.StreamIndex, window, coded);
@@ -77,7 +79,7 @@ public sealed class LatentCodec
             valuesPerSecond, stats.EntropyBits(), writer.HeaderBytes, writer.BytesWritten, stats.ZstdBytes());
     }
 
-    private EncoderInput Measure(WindowedLatentEncoder encoder, Func<IAudioReader> open, ChannelPolicy channels, int window, int overlap, string sourceName)
+    private EncoderInput Measure(WindowedLatentEncoder encoder, Func<IAudioReader> open, ChannelMode channels, int window, int overlap, string sourceName)
     {
         int down = _vae.Downsample;
         if (window % down != 0 || overlap % down != 0 || overlap >= window || overlap < 0)
@@ -87,7 +89,7 @@ public sealed class LatentCodec
 
     private LatentFileHeader Header(WindowedLatentEncoder encoder, EncoderInput input, LatentCodecOptions options) =>
         new(Model, input.SampleRate, input.Channels, options.Channels, input.Frames, input.Levels,
-            _frontEnd.SampleRate, _frontEnd.HopLength, _frontEnd.MelBins, _vae.LatentChannels, _vae.Downsample, encoder.MelFrames(input.ModelSamples),
+            _frontEnd.SampleRate, _frontEnd.HopLength, _frontEnd.MelBins, _vae.LatentChannels, _vae.Downsample, encoder.MelFrames(input.ModelSamples, options.WindowMelFrames),
             options.WindowMelFrames, options.OverlapMelFrames, options.Quantiser.Mode, (float)options.Quantiser.Value,
             options.PrecisionBits, options.ModelPolicy);
 
@@ -96,7 +98,7 @@ public sealed class LatentCodec
     /// goes straight to the decoder (no quantisation, no file). Returns the header the file would have and one
     /// log-mel [T, MelBins] per stream (FileBytes 0), ready for <see cref="MelsToAudio"/>.
     /// </summary>
-    public DecodedLatentFile UnquantisedMels(AudioBuffer audio, ChannelPolicy channels = ChannelPolicy.Mix, string sourceName = "input")
+    public DecodedLatentFile UnquantisedMels(AudioBuffer audio, ChannelMode channels = ChannelMode.Mix, string sourceName = "input")
     {
         audio.EnsureFinite(sourceName);
         var options = new LatentCodecOptions(QuantiserSettings.FixedStep(1.0), channels);
@@ -105,7 +107,7 @@ public sealed class LatentCodec
         var input = Measure(encoder, Open, channels, options.WindowMelFrames, options.OverlapMelFrames, sourceName);
         var h = Header(encoder, input, options);
         var owned = encoder.Encode(Open, input, h.Plan(), sourceName);
-        return new DecodedLatentFile(h, CollectMels(h, new StreamingMelDecoder(_vae, h).Decode(owned)), 0);
+        return new DecodedLatentFile(h, CollectMels(h, new StreamingMelDecoder(_vae, h.Layout).Decode(owned)), 0);
     }
 
     /// <summary>Reads a latent file and decodes it to log-mel, refusing files made by another model.</summary>
@@ -122,7 +124,7 @@ public sealed class LatentCodec
         var reader = LatentFileReader.Open(input, name);
         var h = reader.Header;
         if (!h.Model.SameWeights(Model))
-            throw InvalidInputException.ForFile(name, $"was encoded with model {h.Model} but the decoder was given model {Model}; pass --model pointing at the encoding model");
+            throw new InvalidInputException($"{name}: was encoded with model {h.Model} but the decoder was given model {Model}; load the model that encoded it") { Remedy = Remedy.ChooseModel };
         if (h.LatentChannels != _vae.LatentChannels || h.Downsample != _vae.Downsample || h.MelBins != _frontEnd.MelBins
             || h.HopLength != _frontEnd.HopLength || h.CodedSampleRate != _frontEnd.SampleRate)
             throw InvalidInputException.ForFile(name, $"latent layout ({h.LatentChannels} ch, /{h.Downsample}, {h.MelBins} mels, hop {h.HopLength}, {h.CodedSampleRate} Hz) does not match the decoder's model");
@@ -142,7 +144,7 @@ public sealed class LatentCodec
 
     /// <summary>The file's cross-faded log-mel, block by block as its chunks are read (bounded memory).</summary>
     public IEnumerable<MelBlock> DecodeMelBlocks(LatentFileReader reader) =>
-        new StreamingMelDecoder(_vae, reader.Header).Decode(reader.ReadWindows().Select(w => new OwnedLatent(w.StreamIndex, w.Window, w.Owned)));
+        new StreamingMelDecoder(_vae, reader.Header.Layout).Decode(reader.ReadWindows().Select(w => new OwnedLatent(w.StreamIndex, w.Window, w.Owned)));
 
     /// <summary>
     /// The whole mel in memory (short files, rd). Buffers grow with the frames that really decode, never to a size
@@ -161,9 +163,10 @@ public sealed class LatentCodec
     /// [T, MelBins] → samples at the model rate), restored to the original level, rate and exact length, and handed
     /// to <paramref name="write"/> (planar channels, frame count) block by block. Returns the header.
     /// </summary>
-    public LatentFileHeader DecodeTo(LatentFileReader reader, Func<Tensor, float[]> vocode, Action<float[][], int> write)
+    public LatentFileHeader DecodeTo(LatentFileReader reader, Func<Tensor, float[]> vocode, Action<float[][], int> write,
+        CrossfadeShape shape = CrossfadeShape.Linear)
     {
-        var assembler = new DecodedAudioAssembler(reader.Header, _frontEnd, vocode, write);
+        var assembler = new DecodedAudioAssembler(reader.Header.Layout, reader.Header.Target, _frontEnd, vocode, write, shape);
         foreach (var block in DecodeMelBlocks(reader)) assembler.Push(block);
         assembler.Finish();
         return reader.Header;
@@ -183,7 +186,7 @@ public sealed class LatentCodec
     {
         var h = decoded.Header;
         var sink = new PlanarCollector(h);
-        var assembler = new DecodedAudioAssembler(h, _frontEnd, vocode, sink.Write);
+        var assembler = new DecodedAudioAssembler(h.Layout, h.Target, _frontEnd, vocode, sink.Write);
         assembler.Push(new MelBlock(0, h.MelFrames, decoded.Mels.Select(m => m.Data).ToArray()));
         assembler.Finish();
         return sink.ToBuffer();

@@ -73,7 +73,13 @@ public sealed class SymbolStatistics : IDisposable
         return z.Wrap(data).Length;
     }
 
-    public void Dispose() => _zstd.Dispose();
+    public void Dispose()
+    {
+        // After a failed encode the pledged size is unmet and zstd refuses to end the frame: that must not hide the
+        // encode's own exception.
+        try { _zstd.Dispose(); }
+        catch (ZstdSharp.ZstdException) when (_zstdBytes < 0) { }
+    }
 
     /// <summary>A write-only sink that only counts.</summary>
     private sealed class CountingStream : Stream

@@ -143,12 +143,6 @@ public sealed class Resampler
     public static float[] Resample(ReadOnlySpan<float> input, int fromRate, int toRate) =>
         fromRate == toRate ? input.ToArray() : new Resampler(fromRate, toRate).Process(input);
 
-    public static Audio.AudioBuffer Resample(Audio.AudioBuffer audio, int toRate)
-    {
-        if (audio.SampleRate == toRate) return audio;
-        var r = new Resampler(audio.SampleRate, toRate);
-        return new Audio.AudioBuffer(audio.Channels.Select(c => r.Process(c)).ToArray(), toRate);
-    }
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 

@@ -24,7 +24,7 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw InvalidInputException.ForFile(path, "is a directory");
         if (File.Exists(full) && !overwrite)
-            throw InvalidInputException.ForFile(path, "already exists (use --force to overwrite)");
+            throw new InvalidInputException($"{path}: already exists") { Remedy = Remedy.Overwrite };
         var dir = Path.GetDirectoryName(full)!;
         try { Directory.CreateDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -3,7 +3,7 @@ namespace LatentAudio.Metrics;
 /// <summary>Every metric of this library with its definition (the registry lists which are run, in order).</summary>
 public static class MetricCatalog
 {
-    private const string CommonRate = "common rate (--rate, default 16 kHz)";
+    private const string CommonRate = "common rate (default 16 kHz)";
 
     public static IMetric Snr { get; } = new Metric(new(
         "snr", "Signal-to-noise ratio", "dB", MetricDirection.Higher, double.PositiveInfinity,

@@ -45,7 +45,7 @@ public sealed class MetricPair
     public static MetricPair Create(AudioBuffer reference, AudioBuffer degraded, MetricOptions? options = null)
     {
         options ??= MetricOptions.Default;
-        if (options.Rate <= 0) throw new InvalidInputException($"--rate must be a positive sample rate (got {options.Rate})");
+        if (options.Rate <= 0) throw new InvalidInputException($"the common rate must be a positive sample rate (got {options.Rate})") { Remedy = Remedy.FixRate };
         var notes = new List<string>();
         if (reference.SampleRate != options.Rate || degraded.SampleRate != options.Rate)
         {
@@ -53,8 +53,8 @@ public sealed class MetricPair
                 notes.Add($"reference resampled {reference.SampleRate} -> {options.Rate} Hz");
             if (degraded.SampleRate != options.Rate)
                 notes.Add($"degraded resampled {degraded.SampleRate} -> {options.Rate} Hz");
-            reference = Resampler.Resample(reference, options.Rate);
-            degraded = Resampler.Resample(degraded, options.Rate);
+            reference = reference.Resample(options.Rate);
+            degraded = degraded.Resample(options.Rate);
         }
         if (reference.ChannelCount > 1 || degraded.ChannelCount > 1)
             notes.Add($"channels mixed to mono for all metrics but loudness (reference {reference.ChannelCount}, degraded {degraded.ChannelCount})");
@@ -119,7 +119,7 @@ public sealed class MetricPair
     /// <summary>The pair resampled to <paramref name="rate"/> (itself when already there), cached.</summary>
     public MetricPair AtRate(int rate) =>
         rate == SampleRate ? this : Cached("rate:" + rate, () => new MetricPair(
-            Resampler.Resample(ReferenceAudio, rate), Resampler.Resample(DegradedAudio, rate), [], AppliedLag));
+            ReferenceAudio.Resample(rate), DegradedAudio.Resample(rate), [], AppliedLag));
 
     /// <summary>Cross-correlation lag of the degraded signal against the reference, within +- 50 ms.</summary>
     public LagEstimate BestLag => Cached("best_lag", () => Alignment.BestLag(Reference, Degraded, MaxLagSamples(50, SampleRate), SampleRate));

@@ -30,7 +30,7 @@ public static class ModelResolver
             var missing = files.Where(f => commit is null || cache.FindAny(id.RepoId, commit, f) is null).Select(f => f.Preferred);
             throw new LatentAudioException(
                 $"'{spec}' is no local folder, and {id} is not in the cache at {cache.Root} while HF_HUB_OFFLINE is set: missing {string.Join(", ", missing)}. " +
-                "Pass --model PATH (a folder with vae/ and vocoder/), or run once with network (without HF_HUB_OFFLINE) to download them");
+                "Use a local model folder (holding vae/ and vocoder/), or run once with network (without HF_HUB_OFFLINE) to download them") { Remedy = Remedy.ChooseModel };
         }
         using var downloader = new HubDownloader(hub, progress);
         var fetched = downloader.FetchAsync(id, files, cancellation).GetAwaiter().GetResult();

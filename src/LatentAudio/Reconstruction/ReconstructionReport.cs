@@ -1,10 +1,10 @@
+using LatentAudio.Models;
+
 namespace LatentAudio.Reconstruction;
 
 /// <summary>Computes named quality metrics of a degraded signal against its reference at one sample rate.</summary>
 public delegate IReadOnlyDictionary<string, double> PairMetrics(float[] reference, float[] degraded, int sampleRate);
 
-/// <summary>Where the model came from, for the record.</summary>
-public sealed record ModelDescription(string Id, string? Revision, double? ScalingFactor);
 
 /// <summary>One written file and its metrics against the input (averaged over channels).</summary>
 public sealed record OutputEntry(string Name, string FileName, string Description, IReadOnlyDictionary<string, double> Metrics);
@@ -12,8 +12,8 @@ public sealed record OutputEntry(string Name, string FileName, string Descriptio
 /// <summary>Everything a reconstruction of one input measured: the content of metrics.json and both reports.</summary>
 public sealed record ReconstructionReport
 {
+    /// <summary>The input's name: its path for a file.</summary>
     public required string InputPath { get; init; }
-    public required string OutputFolder { get; init; }
     public required ModelDescription Model { get; init; }
     public required Dsp.MelConfig MelConfig { get; init; }
     public required ReconstructSettings Settings { get; init; }

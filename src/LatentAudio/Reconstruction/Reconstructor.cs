@@ -1,66 +1,78 @@
 using LatentAudio.Audio;
-using LatentAudio.Dsp;
+using LatentAudio.Engine;
 using LatentAudio.Models;
+using LatentAudio.Models.AudioLdm;
+using LatentAudio.Tensors;
 
 namespace LatentAudio.Reconstruction;
 
 /// <summary>
-/// The whole chain for one input file, streaming: a first pass decodes and resamples the input to learn its length
-/// and level (normalisation once over the whole input); the second pass feeds 10.24 s windows through VAE and
-/// vocoder / Griffin-Lim, crossfades them and writes every file, scores the metrics segment by segment and keeps the
-/// report's excerpts, as the samples become final. Memory is bounded by the window and metric-segment sizes, not by
-/// the input's length.
+/// The whole chain for one input, streaming, on the one engine the codec also uses (<see cref="WindowedLatentEncoder"/>,
+/// <see cref="StreamingMelDecoder"/>, <see cref="ChunkedVocoder"/>): the measuring pass learns the input's length
+/// and level (normalisation once over the whole input); windows of the frame rule's log-mel go through the VAE, the
+/// decoded windows are cross-faded in the mel domain, and the decoded mel (the reconstruction) and the input's own
+/// mel (the oracle, without the VAE) are vocoded and/or put through Griffin-Lim; every output is trimmed to the
+/// input's length, handed to its sink and scored segment by segment as its samples become final. An input shorter
+/// than one window is one zero-padded window, exactly the reference chain. Memory is bounded by the window and
+/// metric-segment sizes, not by the input's length. Returns what was measured; writing files is the caller's.
 /// </summary>
 public sealed class Reconstructor
 {
     /// <summary>The report's players and images show at most this much of channel 0 (a self-contained page stays small).</summary>
     public const double ExcerptSeconds = 30;
 
-    private readonly ILatentAutoencoder _vae;
-    private readonly IVocoder? _vocoder;
-    private readonly AudioLdmFrontEnd _frontEnd;
-    private readonly ModelDescription _model;
+    private readonly AudioLdmModel _model;
     private readonly ReconstructSettings _settings;
     private readonly PairMetrics _metrics;
 
-    public Reconstructor(ILatentAutoencoder vae, IVocoder? vocoder, MelConfig melConfig, ModelDescription model,
-        ReconstructSettings settings, PairMetrics metrics)
+    public Reconstructor(AudioLdmModel model, ReconstructSettings settings, PairMetrics metrics)
     {
-        _vae = vae; _vocoder = vocoder; _frontEnd = new AudioLdmFrontEnd(melConfig);
         _model = model; _settings = settings; _metrics = metrics;
+        if (settings.UsesVocoder && model.Vocoder is null) throw new ArgumentException("the vocoder decoder needs a model loaded with its vocoder");
     }
 
-    public MelConfig MelConfig => _frontEnd.Config;
+    public Dsp.MelConfig MelConfig => _model.MelConfig;
 
-    /// <summary>Reconstructs <paramref name="inputPath"/> into <paramref name="outputFolder"/> and returns what was measured.</summary>
-    public ReconstructionReport Run(string inputPath, string outputFolder, bool overwrite, Action<string>? progress = null)
+    /// <summary>The outputs this reconstructor renders, in file order (the input is written first, as <see cref="OutputNames.Input"/>).</summary>
+    public IReadOnlyList<string> OutputNames()
+    {
+        var names = new List<string>();
+        if (_settings.UsesVocoder) names.AddRange([Reconstruction.OutputNames.VaeVocoder, Reconstruction.OutputNames.OracleVocoder]);
+        if (_settings.UsesGriffinLim) names.AddRange([Reconstruction.OutputNames.VaeGriffinLim, Reconstruction.OutputNames.OracleGriffinLim]);
+        return names;
+    }
+
+    /// <summary>Reconstructs <paramref name="source"/>, hands every output to <paramref name="sink"/> and returns what was measured.</summary>
+    public ReconstructionReport Run(AudioSource source, IReconstructionSink sink, Action<string>? progress = null)
     {
         var timer = new StageTimer();
         var notes = new List<string>();
-        var cfg = _frontEnd.Config;
-        int rate = cfg.SampleRate;
-        ResampledReader Open() => ResampledReader.Open(inputPath, _settings.OffsetSeconds, _settings.Seconds, rate, _settings.Channels);
+        var cfg = _model.MelConfig;
+        var frontEnd = _model.FrontEnd;
+        int rate = cfg.SampleRate, hop = cfg.Hop;
+        var vae = new TimedVae(_model.Vae, timer);
+        var encoder = new WindowedLatentEncoder(vae, frontEnd, _settings.SamplePosterior ? _settings.Seed : null);
 
         // Pass 1. Once over the whole input, never per window, so windows keep their relative level; for inputs up to
         // 10.24 s this is the reference's per-clip normalize_wav (AudioLDM2 audioldm2/utilities/audio/tools.py).
-        var scan = timer.Time("scan", () => InputScan.Run(Open));
-        int inputRate = scan.SourceFormat.SampleRate, channels = scan.Channels;
-        long n = scan.ModelRateFrames;
+        var input = timer.Time("scan", () => encoder.Measure(source.Open, _settings.Channels, source.Name));
+        int inputRate = input.SampleRate, channels = input.Levels.Length;
+        long n = input.ModelSamples;
         if (inputRate != rate) notes.Add($"input resampled from {inputRate} Hz to the model's {rate} Hz");
-        if (scan.SourceFormat.Channels > 1 && _settings.Channels != ChannelMode.Each)
-            notes.Add($"{scan.SourceFormat.Channels} channels reduced to one ({_settings.Channels.ToString().ToLowerInvariant()})");
+        if (input.Channels > 1 && _settings.Channels != ChannelMode.Each)
+            notes.Add($"{input.Channels} channels reduced to one ({_settings.Channels.ToString().ToLowerInvariant()})");
         int outputRate = _settings.OutputRate == OutputRate.Input ? inputRate : rate;
         if (outputRate != rate) notes.Add($"files resampled back to {outputRate} Hz; metrics computed at the model's {rate} Hz");
         notes.Add(_settings.Gain == GainMode.Restore
             ? "gain restored: the front-end's mean removal and peak-0.5 scaling are undone on every file"
             : "gain: model level (mean removed, peak 0.5), as the model sees it");
 
-        int window = (int)Math.Round(_settings.WindowSeconds * rate);
-        int overlap = (int)Math.Round(_settings.OverlapSeconds * rate);
-        var plan = new WindowPlan(n, window, Math.Min(overlap, window - 1));
-        var windows = plan.Windows().ToList();
-        var renderer = new ChannelReconstructor(_vae, _vocoder, _frontEnd, _settings, timer);
-        var names = renderer.OutputNames();
+        var layout = Layout(n, channels);
+        var plan = layout.Plan();
+        if (n < (long)layout.WindowMelFrames * hop)
+            notes.Add($"the input is shorter than one {layout.WindowMelFrames * hop / (double)rate:0.##} s window: it is zero-padded to one window " +
+                      "as the reference's pad_wav does, and the outputs are trimmed to the input's length");
+        var names = OutputNames();
         var segments = new SegmentedMetrics(_metrics, names, channels, n, rate);
         if (segments.Segments > 1)
             notes.Add($"metrics: the input is scored in {segments.Segments} consecutive segments of {segments.SegmentSeconds:0.#} s " +
@@ -68,60 +80,68 @@ public sealed class Reconstructor
         var excerpt = new ReportExcerpt((int)Math.Min(n, (long)(ExcerptSeconds * rate)));
         if (excerpt.Length < n) notes.Add($"the report's players and images show the first {ExcerptSeconds:0} s of channel 0");
 
-        long fileLength = outputRate == rate ? n : scan.SourceFrames;
-        var restore = _settings.Gain == GainMode.Restore ? scan.Levels : null;
-        var files = new Dictionary<string, OutputFile>();
+        long fileLength = outputRate == rate ? n : input.Frames;
+        var restore = _settings.Gain == GainMode.Restore ? input.Levels : null;
+        var stages = new Dictionary<string, OutputStage>();
         try
         {
-            OutputFile Create(string name, IReadOnlyList<LevelNormalizer>? levels) =>
-                new(Path.Combine(outputFolder, name + ".wav"), channels, rate, outputRate, fileLength, _settings.Format, levels);
-            files[OutputNames.Input] = Create(OutputNames.Input, null);
-            foreach (var name in names) files[name] = Create(name, restore);
+            OutputStage Create(string name, IReadOnlyList<StreamLevel>? levels) =>
+                new(sink.Open(name, channels, outputRate, fileLength), channels, rate, outputRate, fileLength, levels);
+            stages[Reconstruction.OutputNames.Input] = Create(Reconstruction.OutputNames.Input, null);
+            foreach (var name in names) stages[name] = Create(name, restore);
 
-            int held = windows[0].Length;
-            var raw = Buffers(channels, held);
-            var normalized = Buffers(channels, held);
-            var rendered = names.ToDictionary(x => x, _ => Buffers(channels, held));
-            var faders = names.ToDictionary(x => x, _ => Enumerable.Range(0, channels).Select(_ => new Crossfader(held)).ToArray());
+            var render = new Renderers(_model, _settings, names, channels, layout.MelFrames, timer);
+            var inputTrack = new InputTrack(source, input, frontEnd, restore is not null);
             var melError = new MelErrorAccumulator();
-            using var reader = Open();
-            var source = new WindowSource(reader, held);
-
-            // Pass 2.
-            for (int i = 0; i < windows.Count; i++)
+            long realFrames = Math.Min(layout.MelFrames, n / hop + 1);
+            var inputMels = Enumerable.Range(0, channels).Select(_ => new Queue<float[]>()).ToArray();
+            IEnumerable<OwnedLatent> Tap(IEnumerable<OwnedLatent> owned)
             {
-                var w = windows[i];
-                if (windows.Count <= 20 || i % 10 == 0 || i == windows.Count - 1) progress?.Invoke($"window {i + 1}/{windows.Count}");
-                timer.Time("decode+resample", () => source.Load(w));
-                for (int c = 0; c < channels; c++)
+                foreach (var o in owned)
                 {
-                    source.Samples(c, w.Start, w.End).CopyTo(raw[c]);
-                    scan.Levels[c].Apply(raw[c].AsSpan(0, w.Length), normalized[c]);
-                    var outputs = renderer.Render(w, normalized[c].AsSpan(0, w.Length), melError);
-                    foreach (var name in names) faders[name][c].Add(w, outputs[name]);
+                    inputMels[o.StreamIndex].Enqueue(o.InputMel!);
+                    yield return o;
                 }
-                // Everything before the next window's start is final now; it starts at this window's start.
-                long next = i + 1 < windows.Count ? windows[i + 1].Start : n;
-                int count = (int)(next - w.Start);
-                foreach (var name in names)
-                    for (int c = 0; c < channels; c++) faders[name][c].Emit(next, rendered[name][c]);
-                timer.Time("write", () =>
-                {
-                    files[OutputNames.Input].Write(restore is null ? normalized : raw, 0, count);
-                    foreach (var name in names) files[name].Write(rendered[name], 0, count);
-                });
-                timer.Time("metrics", () => segments.Add(normalized, rendered, 0, count));
-                excerpt.Add(raw[0], normalized[0], rendered.ToDictionary(kv => kv.Key, kv => kv.Value[0]), count);
             }
+            var owned = Tap(encoder.Encode(source.Open, input, plan, source.Name));
+            var decoded = new StreamingMelDecoder(vae, layout).Decode(owned);
+            long emitted = 0;
+            int window = 0, windows = plan.Windows.Count;
+            var blocks = decoded.GetEnumerator();
+            try
+            {
+                while (NextBlock(blocks, timer))
+                {
+                    var block = blocks.Current;
+                    window++;
+                    if (windows <= 20 || window % 10 == 0 || window == windows) progress?.Invoke($"window {window}/{windows}");
+                    var inputMel = new float[channels][];
+                    for (int s = 0; s < channels; s++)
+                    {
+                        inputMel[s] = inputMels[s].Dequeue();
+                        if (inputMel[s].Length != block.Streams[s].Length) throw new InvalidOperationException("input and decoded mel blocks are out of step");
+                        int real = (int)Math.Clamp(realFrames - block.FirstFrame, 0, block.Count) * cfg.NMels;
+                        melError.Add(inputMel[s].AsSpan(0, real), block.Streams[s].AsSpan(0, real));
+                    }
+                    render.Push(block.Streams, inputMel);
+                    emitted = Emit(emitted, render.Ready(n), n, inputTrack, render, stages, segments, excerpt, names, timer);
+                }
+            }
+            finally
+            {
+                blocks.Dispose();
+            }
+            render.Finish();
+            emitted = Emit(emitted, n, n, inputTrack, render, stages, segments, excerpt, names, timer);
+            inputTrack.Dispose();
 
             var metricsByOutput = segments.Result();
-            timer.Time("write", () => { foreach (var f in files.Values) f.Complete(); });
+            timer.Time("write", () => { foreach (var f in stages.Values) f.Complete(); });
 
             return new ReconstructionReport
             {
-                InputPath = inputPath,
-                OutputFolder = outputFolder,
-                Model = _model,
+                InputPath = source.Name,
+                Model = _model.Description,
                 MelConfig = cfg,
                 Settings = _settings,
                 InputSampleRate = inputRate,
@@ -129,25 +149,210 @@ public sealed class Reconstructor
                 OutputSampleRate = outputRate,
                 Channels = channels,
                 ModelRateSamples = n,
-                Windows = windows.Count,
+                Windows = windows,
                 VaeMelMae = melError.Mean,
                 VaeMelMax = melError.Max,
-                Outputs = names.Select(x => new OutputEntry(x, x + ".wav", OutputNames.Describe(x), metricsByOutput[x])).ToList(),
+                Outputs = names.Select(x => new OutputEntry(x, x + ".wav", Reconstruction.OutputNames.Describe(x), metricsByOutput[x])).ToList(),
                 StageSeconds = timer.Stages,
                 Version = typeof(Reconstructor).Assembly.GetName().Version?.ToString() ?? "0",
-                Mels = excerpt.Mels(_frontEnd, names),
+                Mels = excerpt.Mels(frontEnd, names),
                 Previews = excerpt.Previews(names, restore?[0], rate),
                 Notes = notes,
             };
         }
         finally
         {
-            foreach (var f in files.Values) f.Dispose();
+            foreach (var f in stages.Values) f.Dispose();
         }
     }
 
-    private static float[][] Buffers(int channels, int length) =>
-        Enumerable.Range(0, channels).Select(_ => new float[length]).ToArray();
+    /// <summary>The engine's latent layout for <paramref name="samples"/> model-rate samples: windows and overlap in whole latent frames.</summary>
+    private LatentLayout Layout(long samples, int streams)
+    {
+        var cfg = _model.MelConfig;
+        int down = _model.Vae.Downsample;
+        int windowFrames = RoundTo((int)Math.Round(_settings.WindowSeconds * cfg.SampleRate / cfg.Hop), down);
+        int overlapFrames = RoundTo((int)Math.Round(_settings.OverlapSeconds * cfg.SampleRate / cfg.Hop), down);
+        if (overlapFrames >= windowFrames) throw new InvalidInputException($"an overlap of {_settings.OverlapSeconds} s must be shorter than the {_settings.WindowSeconds} s window");
+        long melFrames = FrameRule.MelFrames(samples, cfg.Hop, down, windowFrames);
+        if (melFrames > int.MaxValue) throw new InvalidInputException($"{samples} samples are too many mel frames");
+        return new LatentLayout(streams, _model.Vae.LatentChannels, down, cfg.NMels, (int)melFrames, windowFrames, overlapFrames);
+    }
+
+    /// <summary>
+    /// Advances the engine by one decoded block; the time not spent in the VAE (decoding, resampling, normalising and
+    /// the log-mel of the next window) is the front-end's.
+    /// </summary>
+    private static bool NextBlock(IEnumerator<MelBlock> blocks, StageTimer timer)
+    {
+        double vae = timer.Seconds("vae_encode") + timer.Seconds("vae_decode");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        bool more = blocks.MoveNext();
+        timer.Add("front_end", clock.Elapsed.TotalSeconds - (timer.Seconds("vae_encode") + timer.Seconds("vae_decode") - vae));
+        return more;
+    }
+
+    private static int RoundTo(int frames, int multiple) => Math.Max(multiple, (frames + multiple / 2) / multiple * multiple);
+
+    /// <summary>Hands every sample in [emitted, ready) to the files, the metrics and the report's excerpt; returns ready.</summary>
+    private static long Emit(long emitted, long ready, long n, InputTrack inputTrack, Renderers render, Dictionary<string, OutputStage> stages,
+        SegmentedMetrics segments, ReportExcerpt excerpt, IReadOnlyList<string> names, StageTimer timer)
+    {
+        const int Block = 1 << 15;
+        while (emitted < Math.Min(ready, n))
+        {
+            int count = (int)Math.Min(Block, Math.Min(ready, n) - emitted);
+            var (raw, normalized) = timer.Time("decode+resample", () => inputTrack.Take(count));
+            var rendered = names.ToDictionary(x => x, x => render.Take(x, count));
+            timer.Time("write", () =>
+            {
+                stages[Reconstruction.OutputNames.Input].Write(inputTrack.WritesRaw ? raw : normalized, 0, count);
+                foreach (var name in names) stages[name].Write(rendered[name], 0, count);
+            });
+            timer.Time("metrics", () => segments.Add(normalized, rendered, 0, count));
+            excerpt.Add(raw[0], normalized[0], rendered.ToDictionary(kv => kv.Key, kv => kv.Value[0]), count);
+            emitted += count;
+        }
+        return emitted;
+    }
+}
+
+/// <summary>Log-mel-domain error of the VAE alone: input mel vs decoded mel, natural-log units.</summary>
+public sealed class MelErrorAccumulator
+{
+    private double _sum;
+    private long _count;
+    public double Max { get; private set; }
+    public double Mean => _count == 0 ? 0 : _sum / _count;
+
+    public void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = Math.Abs(a[i] - b[i]);
+            _sum += d;
+            if (d > Max) Max = d;
+        }
+        _count += a.Length;
+    }
+}
+
+/// <summary>
+/// The input again, for the input file and the metrics' reference: a third pass over the source, read as the
+/// outputs become final, normalised with the measured levels exactly as the encoder normalised it.
+/// </summary>
+internal sealed class InputTrack : IDisposable
+{
+    private readonly ModelRateReader _reader;
+    private readonly RollingSamples[] _raw;
+    private readonly EncoderInput _input;
+    private readonly IMelFrontEnd _frontEnd;
+
+    public InputTrack(AudioSource source, EncoderInput input, IMelFrontEnd frontEnd, bool writesRaw)
+    {
+        _input = input; _frontEnd = frontEnd; WritesRaw = writesRaw;
+        _raw = Enumerable.Range(0, input.Levels.Length).Select(_ => new RollingSamples()).ToArray();
+        _reader = new ModelRateReader(source.Open(), source.Name, input.Mode, input.Frames, frontEnd.SampleRate, (s, x) => _raw[s].Append(x));
+    }
+
+    /// <summary>The input file holds the samples as read (gain restored) rather than as the model saw them.</summary>
+    public bool WritesRaw { get; }
+
+    public (float[][] Raw, float[][] Normalized) Take(int count)
+    {
+        while (_raw[0].Count < count)
+            if (!_reader.Fill()) throw new LatentAudioException("the input ended early on a later read (was it changed meanwhile?)");
+        var raw = new float[_raw.Length][];
+        var normalized = new float[_raw.Length][];
+        for (int s = 0; s < _raw.Length; s++)
+        {
+            raw[s] = _raw[s].Slice(_raw[s].Start, _raw[s].Start + count).ToArray();
+            normalized[s] = new float[count];
+            _frontEnd.NormalizeBlock(raw[s], _input.Levels[s].Mean, _input.Levels[s].Scale, normalized[s]);
+            _raw[s].DropBefore(_raw[s].Start + count);
+        }
+        return (raw, normalized);
+    }
+
+    public void Dispose() => _reader.Dispose();
+}
+
+/// <summary>
+/// The back-ends: per output and stream a <see cref="ChunkedVocoder"/> driven by the model's HiFi-GAN or by
+/// Griffin-Lim, fed the decoded mel (vae_*) or the input's own mel (oracle_*); their samples wait here until taken.
+/// </summary>
+internal sealed class Renderers
+{
+    private readonly IReadOnlyList<string> _names;
+    private readonly Dictionary<string, ChunkedVocoder[]> _vocoders = new();
+    private readonly Dictionary<string, RollingSamples[]> _out = new();
+
+    public Renderers(AudioLdmModel model, ReconstructSettings settings, IReadOnlyList<string> names, int streams, long melFrames, StageTimer timer)
+    {
+        _names = names;
+        var cfg = model.MelConfig;
+        Func<Tensor, float[]>? vocode = null, griffinLim = null;
+        if (settings.UsesVocoder)
+        {
+            var vocoder = model.RequireVocoder();
+            vocode = mel => timer.Time("vocoder", () => vocoder.Vocode(mel.Reshape(1, mel.Shape[0], mel.Shape[1])).Data);
+        }
+        if (settings.UsesGriffinLim)
+        {
+            var gl = new Dsp.GriffinLim(cfg, settings.GriffinLimIterations, seed: settings.Seed);
+            griffinLim = mel => timer.Time("griffinlim", () => gl.FromLogMel(mel, mel.Shape[0] * cfg.Hop));
+        }
+        foreach (var name in names)
+        {
+            bool hifiGan = name is Reconstruction.OutputNames.VaeVocoder or Reconstruction.OutputNames.OracleVocoder;
+            var fn = hifiGan ? vocode! : griffinLim!;
+            var shape = hifiGan ? CrossfadeShape.Linear : CrossfadeShape.EqualPower;
+            var outs = Enumerable.Range(0, streams).Select(_ => new RollingSamples()).ToArray();
+            _out[name] = outs;
+            _vocoders[name] = Enumerable.Range(0, streams)
+                .Select(s => new ChunkedVocoder(fn, cfg.NMels, cfg.Hop, melFrames, x => outs[s].Append(x), shape)).ToArray();
+        }
+    }
+
+    /// <summary>The next mel frames of every stream: decoded (the VAE's) and the input's own.</summary>
+    public void Push(float[][] decoded, float[][] input)
+    {
+        foreach (var name in _names)
+        {
+            var mels = name is Reconstruction.OutputNames.VaeVocoder or Reconstruction.OutputNames.VaeGriffinLim ? decoded : input;
+            for (int s = 0; s < mels.Length; s++) _vocoders[name][s].Push(mels[s]);
+        }
+    }
+
+    public void Finish()
+    {
+        foreach (var v in _vocoders.Values.SelectMany(x => x)) v.Finish();
+    }
+
+    /// <summary>Samples every output has rendered so far (absolute, at the model rate), at most <paramref name="n"/>.</summary>
+    public long Ready(long n) => _names.Count == 0 ? n : Math.Min(n, _out.Values.SelectMany(x => x).Min(r => r.End));
+
+    public float[][] Take(string name, int count)
+    {
+        var outs = _out[name];
+        var taken = new float[outs.Length][];
+        for (int s = 0; s < outs.Length; s++)
+        {
+            taken[s] = outs[s].Slice(outs[s].Start, outs[s].Start + count).ToArray();
+            outs[s].DropBefore(outs[s].Start + count);
+        }
+        return taken;
+    }
+}
+
+/// <summary>Times the VAE's encoder and decoder as their own stages (the engine calls them inside its passes).</summary>
+internal sealed class TimedVae(ILatentAutoencoder vae, StageTimer timer) : ILatentAutoencoder
+{
+    public int LatentChannels => vae.LatentChannels;
+    public int Downsample => vae.Downsample;
+    public (Tensor Mean, Tensor LogVar) Encode(Tensor mel) => timer.Time("vae_encode", () => vae.Encode(mel));
+    public Tensor Decode(Tensor latent) => timer.Time("vae_decode", () => vae.Decode(latent));
+    public void Dispose() { }
 }
 
 /// <summary>The first seconds of channel 0 of the input and every output, kept for the report's images and players.</summary>
@@ -185,7 +390,7 @@ internal sealed class ReportExcerpt(int length)
     }
 
     /// <summary>Audio at the files' gain (<paramref name="restore"/> null: the model's level).</summary>
-    public IReadOnlyDictionary<string, AudioBuffer> Previews(IReadOnlyList<string> names, LevelNormalizer? restore, int rate)
+    public IReadOnlyDictionary<string, AudioBuffer> Previews(IReadOnlyList<string> names, StreamLevel? restore, int rate)
     {
         var previews = new Dictionary<string, AudioBuffer>
         {
@@ -194,7 +399,7 @@ internal sealed class ReportExcerpt(int length)
         foreach (var name in names)
         {
             var y = _normalized[name];
-            if (restore is not null) { var x = new float[y.Length]; restore.Restore(y, x); y = x; }
+            if (restore is not null) y = new NormalizedAudio([], restore.Mean, restore.Scale).Restore(y);
             previews[name] = AudioBuffer.Mono(y, rate);
         }
         return previews;

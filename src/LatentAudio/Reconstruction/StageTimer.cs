@@ -23,6 +23,9 @@ public sealed class StageTimer
         _seconds[stage] += seconds;
     }
 
+    /// <summary>Seconds so far in <paramref name="stage"/> (0 before its first use).</summary>
+    public double Seconds(string stage) => _seconds.GetValueOrDefault(stage);
+
     public IReadOnlyList<KeyValuePair<string, double>> Stages => _order.Select(s => new KeyValuePair<string, double>(s, _seconds[s])).ToList();
     public double Total => _seconds.Values.Sum();
 }

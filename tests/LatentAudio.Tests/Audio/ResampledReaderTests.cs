@@ -28,7 +28,7 @@ public class ResampledReaderTests
         WavWriter.Write(path, new AudioBuffer([left, right], rate), WavSampleFormat.Float32);
 
         var channelMode = ChannelModeParser.Parse(mode);
-        var expected = AudioFile.Read(path, offset, seconds).Split(channelMode).Select(p => Resampler.Resample(p, 16000)).ToList();
+        var expected = AudioFile.Read(path, offset, seconds).Split(channelMode).Select(p => p.Resample(16000)).ToList();
 
         using var reader = ResampledReader.Open(path, offset, seconds, 16000, channelMode);
         Assert.Equal(expected.Count, reader.Channels);

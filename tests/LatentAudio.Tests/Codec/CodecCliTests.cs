@@ -6,7 +6,7 @@ namespace LatentAudio.Tests.Codec;
 
 public class CodecCliTests
 {
-    private sealed class FakeProvider(LatentAudio.Codec.Container.ModelIdentity identity) : ICodecModelProvider
+    private sealed class FakeProvider(LatentAudio.Models.ModelIdentity identity) : ICodecModelProvider
     {
         public List<string> Loaded { get; } = [];
         public CodecModel Load(string spec, string? revision)

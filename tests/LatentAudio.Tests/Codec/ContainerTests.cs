@@ -1,3 +1,4 @@
+using LatentAudio.Audio;
 using LatentAudio.Codec;
 using LatentAudio.Codec.Container;
 using LatentAudio.Codec.Quantisation;
@@ -33,7 +34,7 @@ public class ContainerTests
         Assert.Equal(CodecTestData.ModelA.WeightsSha256, h.Model.WeightsSha256);
         Assert.Equal(16000, h.SampleRate);
         Assert.Equal(1, h.InputChannels);
-        Assert.Equal(ChannelPolicy.Mix, h.ChannelPolicy);
+        Assert.Equal(ChannelMode.Mix, h.Channels);
         Assert.Equal(25 * 16000, h.SampleLength);
         Assert.Single(h.Streams);
         Assert.True(h.Streams[0].Scale > 0);
@@ -58,9 +59,9 @@ public class ContainerTests
     public void FutureVersionIsNamed()
     {
         var (file, _) = MakeFile();
-        file[8] = 2;
+        file[8] = (byte)(LatentFileFormat.Version + 1);
         var e = Decode(file);
-        Assert.Contains("format version 2 is newer", e.Message);
+        Assert.Contains($"format version {LatentFileFormat.Version + 1} is newer", e.Message);
     }
 
     [Fact]

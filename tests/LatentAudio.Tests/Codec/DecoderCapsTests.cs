@@ -36,7 +36,7 @@ public class DecoderCapsTests
     internal static byte[] HugeClaim(byte[] file) => WithHeader(file, h => h with
     {
         SampleLength = int.MaxValue,
-        MelFrames = (int)LatentFileHeader.MelFramesFor(int.MaxValue, h.SampleRate, h.CodedSampleRate, h.HopLength, h.Downsample),
+        MelFrames = (int)LatentFileHeader.MelFramesFor(int.MaxValue, h.SampleRate, h.CodedSampleRate, h.HopLength, h.Downsample, h.WindowMelFrames),
     });
 
     private static (Exception? Error, long Allocated) Measure(Action run)
@@ -99,7 +99,7 @@ public class DecoderCapsTests
     {
         var seed = LatentFileReader.Open(new MemoryStream(Encode(2)), "x").Header;
         long samples = 1200L * 16000;
-        var h = seed with { SampleLength = samples, MelFrames = (int)LatentFileHeader.MelFramesFor(samples, 16000, 16000, 160, 4) };
+        var h = seed with { SampleLength = samples, MelFrames = (int)LatentFileHeader.MelFramesFor(samples, 16000, 16000, 160, 4, seed.WindowMelFrames) };
         using var ms = new MemoryStream();
         var writer = new LatentFileWriter(ms, h);
         var coded = new Dictionary<int, CodedBlock>();
@@ -135,7 +135,7 @@ public class DecoderCapsTests
         var bad = WithHeader(Encode(3), h => h with
         {
             SampleRate = 767_999,
-            MelFrames = (int)LatentFileHeader.MelFramesFor(h.SampleLength, 767_999, h.CodedSampleRate, h.HopLength, h.Downsample),
+            MelFrames = (int)LatentFileHeader.MelFramesFor(h.SampleLength, 767_999, h.CodedSampleRate, h.HopLength, h.Downsample, h.WindowMelFrames),
         });
         var started = DateTime.UtcNow;
         var e = Assert.Throws<InvalidInputException>(() => Codec().DecodeAudio(new MemoryStream(bad), "odd.lat", m => new float[m.Shape[0] * 160]));

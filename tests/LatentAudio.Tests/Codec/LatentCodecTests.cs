@@ -1,3 +1,4 @@
+using LatentAudio.Audio;
 using LatentAudio.Codec;
 using LatentAudio.Codec.Container;
 using LatentAudio.Codec.Quantisation;
@@ -36,11 +37,12 @@ public class LatentCodecTests
 
     private static float[] PadMel(FakeFrontEnd fe, LatentAudio.Audio.AudioBuffer audio)
     {
-        var mel = fe.LogMel(fe.Normalize(audio.Channel(0)).Samples);
-        int t = ((audio.Length + 159) / 160 + 3) / 4 * 4;
-        var data = Enumerable.Repeat(fe.SilenceLogMel, t * 64).ToArray();
-        Array.Copy(mel.Data, data, Math.Min(t, mel.Shape[0]) * 64);
-        return data;
+        // the frame rule: the normalised waveform zero-padded to T·hop samples, T = max(1024, ceil(N/160) rounded to 4)
+        var x = fe.Normalize(audio.Channel(0)).Samples;
+        int t = (int)FrameRule.MelFrames(audio.Length, 160, 4, 1024);
+        var padded = new float[t * 160];
+        x.CopyTo(padded, 0);
+        return fe.LogMel(padded).Data.AsSpan(0, t * 64).ToArray();
     }
 
     [Fact]
@@ -75,7 +77,7 @@ public class LatentCodecTests
         var audio = CodecTestData.Tone(1.3, rate: 22050, channels: 2);
         var codec = Codec();
         using var ms = new MemoryStream();
-        var report = codec.Encode(audio, ms, new LatentCodecOptions(QuantiserSettings.FixedStep(0.05), ChannelPolicy.Each));
+        var report = codec.Encode(audio, ms, new LatentCodecOptions(QuantiserSettings.FixedStep(0.05), ChannelMode.Each));
         Assert.Equal(2, report.CodedStreams);
         // a stand-in "vocoder": 160 samples per frame of a signal at the normalised level (peak 0.5), plus the HiFi-GAN's extra 32
         var rebuilt = codec.DecodeAudio(new MemoryStream(ms.ToArray()), "x", mel =>

@@ -1,7 +1,7 @@
+using LatentAudio.Audio;
 using LatentAudio.Codec;
 using LatentAudio.Codec.Container;
 using LatentAudio.Codec.Quantisation;
-using LatentAudio.Codec.Streaming;
 using LatentAudio.Dsp;
 using LatentAudio.Tensors;
 
@@ -24,7 +24,7 @@ public class StreamingCodecTests
     [InlineData(16_000 * 11 + 160 * 5)]
     public void RealFrontEndBlockMembersEqualTheWholeSignalOnes(int n)
     {
-        var fe = new AudioLdmCodecFrontEnd(MelConfig.AudioLdm16k);
+        var fe = new AudioLdmFrontEnd(MelConfig.AudioLdm16k);
         var x = Noise(n, 5, dc: 0.2f);
         var whole = fe.Normalize(x);
         var meter = fe.MeasureLevel(n);
@@ -37,7 +37,7 @@ public class StreamingCodecTests
         Assert.Equal(whole.Samples, y);
 
         var mel = fe.LogMel(whole.Samples);
-        long frames = fe.MelFrameCount(n);
+        long frames = n / 160 + 1;
         Assert.Equal(mel.Shape[0], frames);
         foreach (long first in new long[] { 0, 4, 8, 100, frames / 2 / 4 * 4, Math.Max(0, frames - 9) / 4 * 4 })
         {
@@ -139,7 +139,7 @@ public class StreamingCodecTests
         var codec = new LatentCodec(new FakeAutoencoder(), CodecTestData.ModelA, new FakeFrontEnd());
         using var fromBuffer = new MemoryStream();
         using var fromFile = new MemoryStream();
-        var options = new LatentCodecOptions(QuantiserSettings.FixedStep(0.05), ChannelPolicy.Each);
+        var options = new LatentCodecOptions(QuantiserSettings.FixedStep(0.05), ChannelMode.Each);
         codec.Encode(audio, fromBuffer, options);
         codec.Encode(() => LatentAudio.Audio.AudioFile.OpenReader(tmp.File("a.wav")), fromFile, options);
         Assert.Equal(fromBuffer.ToArray(), fromFile.ToArray());

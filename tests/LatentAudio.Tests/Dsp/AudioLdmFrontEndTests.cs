@@ -21,23 +21,24 @@ public class AudioLdmFrontEndTests
     }
 
     [Theory]
-    [InlineData(16000, 101)]   // 101 frames -> 104
-    [InlineData(15999, 100)]   // 100 frames -> already a multiple of 4
-    [InlineData(163840, 1025)] // the reference 10.24 s -> 1028
-    [InlineData(1, 1)]
-    public void PadToFrameMultiplePadsTheWaveformNotTheMel(int samples, int frames)
+    [InlineData(15999, 1024)]   // shorter than a window: one zero-padded 10.24 s window (pad_wav)
+    [InlineData(163840, 1024)]  // the reference 10.24 s: 1025 frames cropped to 1024 (_pad_spec)
+    [InlineData(1, 1024)]
+    [InlineData(200001, 1252)]  // ceil(200001 / 160) = 1251 -> 1252, a multiple of 4
+    public void FrameRulePadsTheWaveformNotTheMel(int samples, int frames)
     {
+        Assert.Equal(frames, FrameRule.MelFrames(samples, 160, 4, 1024));
         var x = new float[samples];
         Array.Fill(x, 0.25f);
-        Assert.Equal(frames, MelConfig.AudioLdm16k.FrameCount(samples));
-        var padded = FrontEnd.PadToFrameMultiple(x);
-        int want = (frames + 3) / 4 * 4;
-        Assert.Equal(want, MelConfig.AudioLdm16k.FrameCount(padded.Length));
-        Assert.True(padded.Length >= samples);
-        Assert.All(padded.Skip(samples), v => Assert.Equal(0f, v));
-        Assert.Equal(want, FrontEnd.LogMel(padded).Shape[0]);
-        var config48 = new AudioLdmFrontEnd(MelConfig.AudioLdm48k);
-        Assert.Equal(0, config48.Config.FrameCount(config48.PadToFrameMultiple(new float[samples * 3]).Length) % 8);
+        var mel = FrontEnd.ModelMel(x);
+        Assert.Equal(frames, mel.Shape[0]);
+        // frames past the signal are the log-mel of zeros (ln 1e-5), computed, never written in
+        var padded = new float[frames * 160];
+        x.CopyTo(padded, 0);
+        var whole = FrontEnd.LogMel(padded);
+        Assert.Equal(frames + 1, whole.Shape[0]);
+        Assert.Equal(whole.Data.AsSpan(0, frames * 64).ToArray(), mel.Data);
+        Assert.Equal(0, FrameRule.MelFrames(samples * 3, 480, 8, 1024) % 8);
     }
 
     [Fact]

@@ -144,7 +144,7 @@ public class HubCacheTests
         Assert.All(KnownModels.All, m => Assert.NotNull(HubModelId.TryParse(m.Id)));
         Assert.Equal(0.4110932946205139, KnownModels.Find("audioldm2")!.ScalingFactor);
         Assert.Null(KnownModels.Find("cvssp/audioldm2-large")!.ScalingFactor);
-        Assert.All(KnownModels.All, m => Assert.Equal((16000, KnownModels.Mel16k), (m.SampleRate, m.MelConfig)));
+        Assert.All(KnownModels.All, m => Assert.Equal((16000, LatentAudio.Dsp.MelConfig.AudioLdm16k), (m.SampleRate, m.MelConfig)));
     }
 }
 

@@ -66,7 +66,7 @@ public sealed class MetricsCommandTests
     public void MismatchedRatesAreResampledToRate()
     {
         using var tmp = new TestPaths.TempDir();
-        var deg = Resampler.Resample(AudioFile.Read(PairFile("libri1_noise20dB.wav")), 22050);
+        var deg = AudioFile.Read(PairFile("libri1_noise20dB.wav")).Resample(22050);
         string file = tmp.File("deg22k.wav");
         WavWriter.Write(file, deg);
         var (code, stdout, err) = Cli.Run("metrics", PairFile("libri1_ref.wav"), file, "--json", "--only", "stoi,lsd");

@@ -51,7 +51,7 @@ public class ReconstructCommandTests
         using var model = new TinyModel();
         using var dir = new TestPaths.TempDir();
         var mono = AudioFile.Read(TestPaths.Samples("music_brahms.wav"), 0, 1.0);
-        var resampled = LatentAudio.Dsp.Resampler.Resample(mono, 44100);
+        var resampled = mono.Resample(44100);
         var stereo = new AudioBuffer([resampled.Channel(0), resampled.Channel(0).Select(v => -0.5f * v).ToArray()], 44100);
         WavWriter.Write(dir.File("stereo.wav"), stereo);
         var (code, _, err) = Cli.Run("reconstruct", dir.File("stereo.wav"), "--model", model.Folder, "-o", dir.File("out"), "--output-rate", "input", "--metrics", "snr");
@@ -91,7 +91,8 @@ public class EncodeLatentFromAudioTests
         var (code, _, err) = Cli.Run("encode-latent", TestPaths.Samples("env_robin.wav"), "--model", model.Folder, "-o", dir.File("z.npy"));
         Assert.True(code == 0, err);
         var z = LatentAudio.Tensors.NpyFile.Read(dir.File("z.npy"));
-        // 43178 samples -> 270 frames -> padded to 272 -> latent [8, 68, 16]
-        Assert.Equal([8, 68, 16], z.Shape);
+        // 43178 samples are zero-padded to one 10.24 s window, as AudioLDM2's pad_wav does: 1024 frames -> [8, 256, 16]
+        // (values: GoldenChainTests)
+        Assert.Equal([8, 256, 16], z.Shape);
     }
 }

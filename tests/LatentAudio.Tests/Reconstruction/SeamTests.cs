@@ -36,11 +36,13 @@ public class SeamTests
         var y = AudioFile.Read(Path.Combine(dir.File("out"), name + ".wav")).Channel(0);
         Assert.Equal(n, y.Length);
 
-        var windows = new WindowPlan(n, 163840, 20480).Windows().ToList();
+        // the engine's windows, in latent frames of 4 mel frames (640 samples)
+        int melFrames = (int)FrameRule.MelFrames(n, 160, 4, 1024);
+        var windows = new LatentWindowPlan(melFrames / 4, 256, 32).Windows.ToList();
         Assert.Equal(3, windows.Count);
         for (int w = 1; w < windows.Count; w++)
         {
-            long start = windows[w].Start, end = windows[w - 1].End;
+            long start = windows[w].Start * 640L, end = windows[w - 1].End * 640L;
             foreach (long seam in new[] { start, (start + end) / 2, end })
             {
                 double here = EnergyDb(y, seam);

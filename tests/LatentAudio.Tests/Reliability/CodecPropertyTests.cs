@@ -1,3 +1,4 @@
+using LatentAudio.Audio;
 using CsCheck;
 using LatentAudio.Codec.Bitstream;
 using LatentAudio.Codec.Container;
@@ -106,15 +107,15 @@ public class CodecPropertyTests
                 int streams = policy == 0 ? eachStreams : 1;
                 int mels = down * Math.Min(melUnits, 1024 / down);
                 // the frame count follows from the length (the reader accepts nothing else); keep it within an int
-                if (LatentFileHeader.MelFramesFor(length, rate, codedRate, hop, down) > int.MaxValue) codedRate = rate;
-                if (LatentFileHeader.MelFramesFor(length, rate, codedRate, hop, down) > int.MaxValue) length = (long)(int.MaxValue / 2) * hop;
-                int melFrames = (int)LatentFileHeader.MelFramesFor(length, rate, codedRate, hop, down);
                 int window = down * Math.Min(windowUnits, LatentFileHeader.MaxWindowMelFrames / down);
+                if (LatentFileHeader.MelFramesFor(length, rate, codedRate, hop, down, window) > int.MaxValue) codedRate = rate;
+                if (LatentFileHeader.MelFramesFor(length, rate, codedRate, hop, down, window) > int.MaxValue) length = (long)(int.MaxValue / 2) * hop;
+                int melFrames = (int)LatentFileHeader.MelFramesFor(length, rate, codedRate, hop, down, window);
                 long perChannel = (long)(window / down) * (mels / down);
                 latentCh = (int)Math.Clamp(LatentFileHeader.MaxWindowValues / perChannel, 1, latentCh);
                 int overlap = overlapPick % (window / down) * down;
                 var levels = Enumerable.Range(0, streams).Select(i => new StreamLevel(doubles[2 * i] * 1e3, Math.Abs(doubles[2 * i + 1]) + 1e-9)).ToArray();
-                return new LatentFileHeader(new ModelIdentity(id, rev, sha), rate, inCh, (ChannelPolicy)policy, length, levels, codedRate,
+                return new LatentFileHeader(new ModelIdentity(id, rev, sha), rate, inCh, policy switch { 0 => ChannelMode.Each, 1 => ChannelMode.Mix, _ => ChannelMode.First }, length, levels, codedRate,
                     hop, mels, latentCh, down, melFrames, window, overlap, (StepMode)stepMode, stepValue, precision, (ProbabilityModelPolicy)modelPolicy);
             });
 

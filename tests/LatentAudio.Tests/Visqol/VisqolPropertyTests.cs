@@ -128,7 +128,7 @@ public class VisqolPropertyTests(ITestOutputHelper output)
         return AudioBuffer.FromInterleaved(output.ToArray(), ch, Rate);
     }
 
-    private static AudioBuffer Resample(AudioBuffer a, int rate) => LatentAudio.Dsp.Resampler.Resample(a, rate);
+    private static AudioBuffer Resample(AudioBuffer a, int rate) => a.Resample(rate);
 
     /// <summary>Zero-phase windowed-sinc low-pass (255 taps, Blackman), cutoff as a fraction of the rate.</summary>
     private static float[] LowPass(float[] x, double cutoff)

@@ -1,22 +1,28 @@
 using LatentAudio.Audio;
-using LatentAudio.Dsp;
+using LatentAudio.Engine;
 using LatentAudio.Models;
+using LatentAudio.Models.AudioLdm;
 using LatentAudio.Models.Vae;
 using LatentAudio.Tensors;
 
 namespace LatentAudio.Cli.Models;
 
-/// <summary><c>latentaudio encode-latent MEL.npy --model M -o Z.npy [--sample --seed N]</c>: the VAE posterior of a log-mel.</summary>
+/// <summary><c>latentaudio encode-latent AUDIO|MEL.npy --model M -o Z.npy [--sample --seed N]</c>: the VAE posterior.</summary>
 public sealed class EncodeLatentCommand : ICommand
 {
     public string Name => "encode-latent";
-    public string Summary => "VAE-encode a log-mel .npy into a latent .npy (posterior mean or a seeded sample)";
+    public string Summary => "VAE-encode audio or a log-mel .npy into a latent .npy (posterior mean or a seeded sample)";
     public string Usage =>
         "latentaudio encode-latent FILE|MEL.npy --model M -o Z.npy [--sample [--seed N]] [--offset S] [--seconds S] [--channel first|mix] [--threads N] [--provider cpu|cuda] [--force]\n" +
-        "  FILE            audio (WAV, FLAC, MP3, Ogg Vorbis): resampled, normalised and turned into the model's log-mel\n" +
-        "  MEL.npy         float32 log-mel [T, mels] (leading 1s allowed: [1, 1, T, mels]), e.g. AudioLDM2's wav_to_fbank\n" +
-        "  -o Z.npy        float32 latent [latent_channels, T/f, mels/f] (AudioLDM2: [8, T/4, 16]); T mod f frames are dropped\n" +
+        "  FILE            audio (WAV, FLAC, MP3, Ogg Vorbis), through the same engine as reconstruct and encode: resampled,\n" +
+        "                  normalised over the whole input, zero-padded to at least one 10.24 s window (AudioLDM2's pad_wav),\n" +
+        "                  windows of 1024 frames overlapping by 128; the latent is every window's own frames, [8, T/4, 16]\n" +
+        "  MEL.npy         float32 log-mel [T, mels] (leading 1s allowed: [1, 1, T, mels]), e.g. AudioLDM2's wav_to_fbank;\n" +
+        "                  encoded in one call (T mod 4 frames are dropped by the VAE)\n" +
+        "  -o Z.npy        float32 latent [latent_channels, T/f, mels/f] (AudioLDM2: [8, T/4, 16])\n" +
         "  --sample        draw mean + exp(logvar/2) * N(0,1) instead of the mean; --seed N makes it repeatable (default 0)\n" +
+        "  --channel       first (default: channel 0, what AudioLDM2 does) or mix (the mean of all channels)\n" +
+        "Example: latentaudio encode-latent speech.wav --model audioldm2 -o speech.latent.npy\n" +
         ModelCommandOptions.Help;
 
     public int Run(CommandArgs args, CliContext context)
@@ -31,30 +37,28 @@ public sealed class EncodeLatentCommand : ICommand
         if (channel == ChannelMode.Each) throw new UsageException("--channel must be first or mix (one latent per file)");
         var options = ModelCommandOptions.Read(args);
         var input = args.Positionals(1, 1)[0];
-        var location = options.Resolve(ModelParts.Vae);
-        var mel = input.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)
-            ? NpyFile.Read(input)
-            : AudioMel(input, offset, seconds, channel, LoadedModel.MelConfigFor(options.Model, location, null));
-        using var vae = AutoencoderKl.Load(location, options.Session);
-        var shaped = mel.Rank <= 2 || vae.Config.InChannels == 1 ? mel.SqueezeLeading(2) : mel.SqueezeLeading(3);
-        var (mean, logVar) = vae.Encode(shaped);
-        var latent = sample ? AutoencoderKl.Sample(mean, logVar, seed ?? 0) : mean;
-        latent = latent.Reshape(latent.Shape[1..]);
+        using var model = AudioLdmModel.Load(options.Model, ModelParts.Vae, options.Session);
+        Tensor latent;
+        string from;
+        if (input.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            var mel = NpyFile.Read(input);
+            var shaped = mel.Rank <= 2 || model.Vae.LatentChannels == 1 ? mel.SqueezeLeading(2) : mel.SqueezeLeading(3);
+            var (mean, logVar) = model.Vae.Encode(shaped);
+            latent = sample ? AutoencoderKl.Sample(mean, logVar, seed ?? 0) : mean;
+            latent = latent.Reshape(latent.Shape[1..]);
+            from = $"mel {mel.ShapeText}";
+        }
+        else
+        {
+            var encoder = new WindowedLatentEncoder(model.Vae, model.FrontEnd, sample ? seed ?? 0 : null);
+            var cfg = model.MelConfig;
+            var (z, mel, _) = encoder.EncodeWhole(AudioSource.File(input, offset, seconds), channel, cfg.TargetFrames, LatentWindowPlan.DefaultOverlapMelFrames);
+            latent = z;
+            from = $"{input} (mel {mel.ShapeText})";
+        }
         NpyFile.Write(output, latent, options.Force);
-        context.Out.WriteLine($"{output}: latent {latent.ShapeText} ({(sample ? $"posterior sample, seed {seed ?? 0}" : "posterior mean")}) from mel {mel.ShapeText}");
+        context.Out.WriteLine($"{output}: latent {latent.ShapeText} ({(sample ? $"posterior sample, seed {seed ?? 0}" : "posterior mean")}) from {from}");
         return CliApp.ExitOk;
-    }
-
-    /// <summary>
-    /// Audio in: the model-domain log-mel of the whole (windowed) file, normalised once (mean removal, peak 0.5) and
-    /// zero-padded as a waveform so the frame count is a multiple of the VAE's factor.
-    /// </summary>
-    private static Tensor AudioMel(string path, double offset, double? seconds, ChannelMode channel, MelConfig config)
-    {
-        var audio = AudioFile.Read(path, offset, seconds);
-        var frontEnd = new AudioLdmFrontEnd(config);
-        var mono = frontEnd.ModelChannels(audio, channel)[0];
-        var normalized = frontEnd.Normalize(mono);
-        return frontEnd.LogMel(frontEnd.PadToFrameMultiple(normalized.Samples));
     }
 }

@@ -24,7 +24,11 @@ public sealed class ExportOnnxCommand : ICommand
             ? (Directory.Exists(Path.Combine(spec, "vae")) ? ModelParts.Vae : 0) | (Directory.Exists(Path.Combine(spec, "vocoder")) ? ModelParts.Vocoder : 0)
             : ModelParts.All;
         if (parts == 0) throw InvalidInputException.ForFile(spec, "has neither vae/ nor vocoder/");
-        var files = OnnxExport.Export(ModelResolver.Resolve(spec, parts), output, force);
+        var location = ModelResolver.Resolve(spec, parts);
+        // the metadata describes the model's own front-end, decided in one place (the model object)
+        int? vocoderRate = parts.HasFlag(ModelParts.Vocoder) ? LatentAudio.Models.Config.VocoderConfig.Load(Path.Combine(location.VocoderFolder, "config.json")).SamplingRate : null;
+        var mel = LatentAudio.Models.AudioLdm.AudioLdmModel.MelConfigFor(spec, location, vocoderRate);
+        var files = OnnxExport.Export(location, mel, output, force);
         foreach (var f in files) context.Out.WriteLine($"{f} ({new FileInfo(f).Length:N0} bytes)");
         return CliApp.ExitOk;
     }

@@ -1,38 +1,18 @@
 using LatentAudio.Codec.Bitstream;
 using LatentAudio.Codec.Entropy;
 using LatentAudio.Codec.Quantisation;
+using LatentAudio.Engine;
+using LatentAudio.Models;
+using LatentAudio.Audio;
 
 namespace LatentAudio.Codec.Container;
-
-/// <summary>Which VAE made a file: hub id (or folder), revision (commit, empty when none) and the sha256 of its weights.</summary>
-public sealed record ModelIdentity(string Id, string Revision, byte[] WeightsSha256)
-{
-    public string Sha256Hex => Convert.ToHexStringLower(WeightsSha256);
-    public bool SameWeights(ModelIdentity other) => WeightsSha256.AsSpan().SequenceEqual(other.WeightsSha256);
-    public override string ToString() =>
-        $"{Id}{(Revision.Length > 0 ? "@" + Revision : "")} (VAE sha256 {Sha256Hex[..Math.Min(12, Sha256Hex.Length)]}…)";
-}
-
-/// <summary>How input channels became coded streams (stored so the decoder and reports can say it).</summary>
-public enum ChannelPolicy : byte
-{
-    /// <summary>Every input channel coded as its own stream.</summary>
-    Each = 0,
-    /// <summary>The channel mean coded as one stream.</summary>
-    Mix = 1,
-    /// <summary>Channel 0 only (AudioLDM2's own policy).</summary>
-    First = 2,
-}
-
-/// <summary>The level the front-end removed from one coded stream (its Mean and Scale, handed back to its Restore).</summary>
-public sealed record StreamLevel(double Mean, double Scale);
 
 /// <summary>The file header (docs/format.md §2): everything the decoder needs besides the chunks.</summary>
 public sealed record LatentFileHeader(
     ModelIdentity Model,
     int SampleRate,
     int InputChannels,
-    ChannelPolicy ChannelPolicy,
+    ChannelMode Channels,
     long SampleLength,
     StreamLevel[] Streams,
     int CodedSampleRate,
@@ -57,15 +37,23 @@ public sealed record LatentFileHeader(
     public const long MaxWindowValues = 1 << 22;
 
     /// <summary>
-    /// Mel frames the encoder codes for <paramref name="samples"/> input samples: ceil(coded samples / hop), at least
-    /// 1, rounded up to a multiple of the downsampling; coded samples = ceil(samples·codedRate/rate) (the resampler's length).
+    /// Mel frames a version-1 file codes for <paramref name="samples"/> input samples: ceil(coded samples / hop), at
+    /// least 1, rounded up to a multiple of the downsampling; coded samples = ceil(samples·codedRate/rate) (the
+    /// resampler's length). Version 1 padded the log-mel with ln 1e-5 up to that count.
     /// </summary>
-    public static long MelFramesFor(long samples, int rate, int codedRate, int hop, int down)
+    public static long MelFramesV1(long samples, int rate, int codedRate, int hop, int down)
     {
         long resampled = CodedLength(samples, rate, codedRate);
         long needed = Math.Max(1, (resampled + hop - 1) / hop);
         return (needed + down - 1) / down * down;
     }
+
+    /// <summary>
+    /// Mel frames a version-2 file codes: the model's frame rule (<see cref="FrameRule"/>): the version-1 count,
+    /// but at least one whole window, since a short input is zero-padded to one window as AudioLDM2's pad_wav does.
+    /// </summary>
+    public static long MelFramesFor(long samples, int rate, int codedRate, int hop, int down, int windowMelFrames) =>
+        Math.Max(windowMelFrames, MelFramesV1(samples, rate, codedRate, hop, down));
 
     /// <summary>Samples at the coded rate for <paramref name="samples"/> at <paramref name="rate"/>: ceil(samples·codedRate/rate), the resampler's output length.</summary>
     public static long CodedLength(long samples, int rate, int codedRate) =>
@@ -76,7 +64,29 @@ public sealed record LatentFileHeader(
 
     public int LatentRows => MelBins / Downsample;
     public int LatentFrames => MelFrames / Downsample;
-    public LatentWindowPlan Plan() => new(LatentFrames, WindowMelFrames / Downsample, OverlapMelFrames / Downsample);
+    public LatentWindowPlan Plan() => Layout.Plan();
+
+    /// <summary>The original rate, length and levels the decoded audio is brought back to.</summary>
+    public AudioTarget Target => new(SampleRate, SampleLength, CodedSampleRate, Streams);
+
+    /// <summary>The engine's view of the coded latent: what the windowed decoder needs.</summary>
+    public LatentLayout Layout => new(Streams.Length, LatentChannels, Downsample, MelBins, MelFrames, WindowMelFrames, OverlapMelFrames);
+
+    /// <summary>The container's byte for a channel mode (docs/format.md §2: 0 each, 1 mix, 2 first).</summary>
+    public static byte ChannelCode(ChannelMode mode) => mode switch
+    {
+        ChannelMode.Each => 0,
+        ChannelMode.Mix => 1,
+        ChannelMode.First => 2,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
+    };
+
+    private static ChannelMode ChannelFromCode(byte code) => code switch
+    {
+        0 => ChannelMode.Each,
+        1 => ChannelMode.Mix,
+        _ => ChannelMode.First,
+    };
 
     public void Write(ByteWriter w)
     {
@@ -86,7 +96,7 @@ public sealed record LatentFileHeader(
         w.Bytes(Model.WeightsSha256);
         w.U32((uint)SampleRate);
         w.U16((ushort)InputChannels);
-        w.U8((byte)ChannelPolicy);
+        w.U8(ChannelCode(Channels));
         w.U16((ushort)Streams.Length);
         w.U64((ulong)SampleLength);
         foreach (var s in Streams) { w.F64(s.Mean); w.F64(s.Scale); }
@@ -107,7 +117,7 @@ public sealed record LatentFileHeader(
     }
 
     /// <summary>Parses and validates a header body; every count is capped before it sizes anything.</summary>
-    public static LatentFileHeader Read(ByteReader r)
+    public static LatentFileHeader Read(ByteReader r, int version = LatentFileFormat.Version)
     {
         string id = r.String("model id", MaxStringBytes);
         string rev = r.String("model revision", MaxStringBytes);
@@ -120,8 +130,9 @@ public sealed record LatentFileHeader(
         if (policy > 2) throw r.Error($"unknown channel policy {policy}");
         int streams = r.U16();
         if (streams is < 1 or > MaxStreams) throw r.Error($"coded stream count {streams} is outside [1, {MaxStreams}]");
-        if ((ChannelPolicy)policy == ChannelPolicy.Each ? streams != inCh : streams != 1)
-            throw r.Error($"{streams} coded streams do not match channel policy {(ChannelPolicy)policy} with {inCh} input channels");
+        var channels = ChannelFromCode(policy);
+        if (channels == ChannelMode.Each ? streams != inCh : streams != 1)
+            throw r.Error($"{streams} coded streams do not match channel mode {channels.ToString().ToLowerInvariant()} with {inCh} input channels");
         ulong length = r.U64();
         if (length == 0 || length > (ulong)int.MaxValue) throw r.Error($"sample length {length} is outside [1, {int.MaxValue}]");
         var levels = new StreamLevel[streams];
@@ -140,10 +151,11 @@ public sealed record LatentFileHeader(
         if (latentCh is 0 or > 256) throw r.Error($"latent channel count {latentCh} is implausible");
         int melFrames = (int)Math.Min(r.U32(), int.MaxValue), window = (int)Math.Min(r.U32(), int.MaxValue), overlap = (int)Math.Min(r.U32(), int.MaxValue);
         if (melFrames == 0 || melFrames % down != 0) throw r.Error($"mel frame count {melFrames} is not a positive multiple of {down}");
-        // the encoder derives the frame count from the length, so nothing else is valid (and nothing else may size the output)
-        long expectedFrames = MelFramesFor((long)length, rate, codedRate, hop, down);
-        if (melFrames != expectedFrames) throw r.Error($"{melFrames} mel frames do not match {length} samples at {rate} Hz (coded at {codedRate} Hz: {expectedFrames} frames)");
         if (window == 0 || window % down != 0 || window > MaxWindowMelFrames) throw r.Error($"window of {window} mel frames is not a positive multiple of {down} up to {MaxWindowMelFrames}");
+        // the encoder derives the frame count from the length (and, from version 2, the window), so nothing else is
+        // valid (and nothing else may size the output)
+        long expectedFrames = version == 1 ? MelFramesV1((long)length, rate, codedRate, hop, down) : MelFramesFor((long)length, rate, codedRate, hop, down, window);
+        if (melFrames != expectedFrames) throw r.Error($"{melFrames} mel frames do not match {length} samples at {rate} Hz (coded at {codedRate} Hz: {expectedFrames} frames)");
         if (overlap % down != 0 || overlap >= window) throw r.Error($"overlap of {overlap} mel frames is invalid for a window of {window}");
         long windowValues = (long)latentCh * (window / down) * (mels / down);
         if (windowValues > MaxWindowValues) throw r.Error($"a window of {latentCh} x {window / down} x {mels / down} latent values exceeds {MaxWindowValues}");
@@ -160,7 +172,7 @@ public sealed record LatentFileHeader(
         byte modelPolicy = r.U8();
         if (modelPolicy > 2) throw r.Error($"unknown probability model policy {modelPolicy}");
         r.ExpectEnd();
-        return new LatentFileHeader(new ModelIdentity(id, rev, sha), rate, inCh, (ChannelPolicy)policy, (long)length, levels, codedRate,
+        return new LatentFileHeader(new ModelIdentity(id, rev, sha), rate, inCh, channels, (long)length, levels, codedRate,
             hop, mels, latentCh, down, melFrames, window, overlap, (StepMode)stepMode, stepValue, precision, (ProbabilityModelPolicy)modelPolicy);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using LatentAudio.Codec.Bitstream;
+using LatentAudio.Engine;
 
 namespace LatentAudio.Codec.Container;
 
@@ -57,7 +58,7 @@ public sealed class LatentFileReader
         uint crc = ReadU32("inside the header checksum");
         uint actual = Crc32.Append(Crc32.Compute(pre), body);
         if (crc != actual) throw Fail($"header is corrupt (CRC32 {actual:x8}, stored {crc:x8})");
-        var header = LatentFileHeader.Read(new ByteReader(body, _name, "header"));
+        var header = LatentFileHeader.Read(new ByteReader(body, _name, "header"), version);
         // every window chunk takes at least MinWindowChunkBytes, so the plan is bounded by the file size
         long windows = WindowCount(header);
         if (_size >= 0 && windows * header.Streams.Length * MinWindowChunkBytes(header) > _size - _pos)

@@ -1,4 +1,5 @@
 using LatentAudio.Codec.Bitstream;
+using LatentAudio.Engine;
 
 namespace LatentAudio.Codec.Container;
 

@@ -250,8 +250,8 @@ public sealed partial class HubDownloader : IDisposable
 
     private HubConnectionException Unreachable(HubModelId id, string reason, Exception inner) =>
         new($"cannot reach {_endpoint.GetLeftPart(UriPartial.Authority)} to fetch {id} ({reason}). Without network, " +
-            $"pass --model PATH (a folder with vae/ and vocoder/), or run once with network to fill the cache at {_cache.Root}",
-            resumable: false, inner);
+            $"use a local model folder (holding vae/ and vocoder/), or run once with network to fill the cache at {_cache.Root}",
+            resumable: false, inner) { Remedy = Remedy.ChooseModel };
 
     private static LatentAudioException Failure(HubModelId id, string problem) => new($"{id}: {problem}");
 

@@ -1,3 +1,5 @@
+using LatentAudio.Dsp;
+
 namespace LatentAudio.Models.Hub;
 
 /// <summary>
@@ -9,12 +11,14 @@ public sealed record KnownModel(
     string Id,
     /// <summary>Short CLI name.</summary>
     string Alias,
-    int SampleRate,
-    /// <summary>Name of the mel front-end configuration: "AudioLdm16k" or "AudioLdm48k".</summary>
-    string MelConfig,
+    /// <summary>The log-mel front-end the model was trained with.</summary>
+    MelConfig MelConfig,
     /// <summary>The VAE's <c>scaling_factor</c>; null where not confirmed.</summary>
     double? ScalingFactor,
-    string Description);
+    string Description)
+{
+    public int SampleRate => MelConfig.SampleRate;
+}
 
 /// <summary>
 /// The one table of known model ids and their aliases. Facts from shared/notes/audioldm2-pipeline.md §2 (variants:
@@ -23,21 +27,20 @@ public sealed record KnownModel(
 /// </summary>
 public static class KnownModels
 {
-    public const string Mel16k = "AudioLdm16k";
-    public const string Mel48k = "AudioLdm48k";
+    private static MelConfig Mel16k => MelConfig.AudioLdm16k;
 
     public static IReadOnlyList<KnownModel> All { get; } =
     [
-        new("cvssp/audioldm2", "audioldm2", 16000, Mel16k, 0.4110932946205139, "AudioLDM2 (general audio)"),
-        new("cvssp/audioldm2-large", "audioldm2-large", 16000, Mel16k, null, "AudioLDM2 large UNet"),
-        new("cvssp/audioldm2-music", "audioldm2-music", 16000, Mel16k, 0.4110932946205139, "AudioLDM2 music"),
-        new("anhnct/audioldm2_gigaspeech", "audioldm2-gigaspeech", 16000, Mel16k, null, "AudioLDM2 speech (GigaSpeech, community)"),
-        new("anhnct/audioldm2_ljspeech", "audioldm2-ljspeech", 16000, Mel16k, null, "AudioLDM2 speech (LJSpeech, community)"),
-        new("cvssp/audioldm", "audioldm", 16000, Mel16k, 0.9227914214134216, "AudioLDM 1 (s-full)"),
-        new("cvssp/audioldm-s-full-v2", "audioldm-s-full-v2", 16000, Mel16k, 0.9392935633659363, "AudioLDM 1 small v2"),
-        new("cvssp/audioldm-m-full", "audioldm-m-full", 16000, Mel16k, 0.9138255715370178, "AudioLDM 1 medium"),
-        new("cvssp/audioldm-l-full", "audioldm-l-full", 16000, Mel16k, 0.9654927849769592, "AudioLDM 1 large"),
-        new("ucsd-reach/musicldm", "musicldm", 16000, Mel16k, 1.075324296951294, "MusicLDM"),
+        new("cvssp/audioldm2", "audioldm2", Mel16k, 0.4110932946205139, "AudioLDM2 (general audio)"),
+        new("cvssp/audioldm2-large", "audioldm2-large", Mel16k, null, "AudioLDM2 large UNet"),
+        new("cvssp/audioldm2-music", "audioldm2-music", Mel16k, 0.4110932946205139, "AudioLDM2 music"),
+        new("anhnct/audioldm2_gigaspeech", "audioldm2-gigaspeech", Mel16k, null, "AudioLDM2 speech (GigaSpeech, community)"),
+        new("anhnct/audioldm2_ljspeech", "audioldm2-ljspeech", Mel16k, null, "AudioLDM2 speech (LJSpeech, community)"),
+        new("cvssp/audioldm", "audioldm", Mel16k, 0.9227914214134216, "AudioLDM 1 (s-full)"),
+        new("cvssp/audioldm-s-full-v2", "audioldm-s-full-v2", Mel16k, 0.9392935633659363, "AudioLDM 1 small v2"),
+        new("cvssp/audioldm-m-full", "audioldm-m-full", Mel16k, 0.9138255715370178, "AudioLDM 1 medium"),
+        new("cvssp/audioldm-l-full", "audioldm-l-full", Mel16k, 0.9654927849769592, "AudioLDM 1 large"),
+        new("ucsd-reach/musicldm", "musicldm", Mel16k, 1.075324296951294, "MusicLDM"),
     ];
 
     /// <summary>The entry whose alias or id equals <paramref name="name"/> (case-insensitive), or null.</summary>

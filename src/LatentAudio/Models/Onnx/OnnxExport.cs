@@ -17,14 +17,14 @@ public static class OnnxExport
     public const string EncoderFile = "vae_encoder.onnx", DecoderFile = "vae_decoder.onnx", VocoderFile = "vocoder.onnx", MetadataFile = "latentaudio_model.json";
 
     /// <summary>Exports every part the model folder has (vae/, vocoder/); returns the files written.</summary>
-    public static IReadOnlyList<string> Export(ModelLocation model, string outputFolder, bool overwrite)
+    /// <param name="mel">The model's front-end (<c>AudioLdmModel.MelConfig</c>), described in the metadata.</param>
+    public static IReadOnlyList<string> Export(ModelLocation model, Dsp.MelConfig mel, string outputFolder, bool overwrite)
     {
         bool hasVae = Directory.Exists(model.VaeFolder), hasVocoder = Directory.Exists(model.VocoderFolder);
         if (!hasVae && !hasVocoder) throw InvalidInputException.ForFile(model.RootFolder, "has neither vae/ nor vocoder/");
         Directory.CreateDirectory(outputFolder);
         var written = new List<string>();
         var meta = new JsonObject { ["model"] = model.Id, ["revision"] = model.Revision, ["producer"] = "LatentAudio", ["opset"] = GraphBuilder.Opset };
-        VocoderConfig? vocoderConfig = null;
         if (hasVae)
         {
             var (config, encoder, decoder) = AutoencoderKl.BuildGraphs(model.VaeFolder);
@@ -43,7 +43,6 @@ public static class OnnxExport
         if (hasVocoder)
         {
             var (config, graph) = HifiGanVocoder.BuildGraph(model.VocoderFolder);
-            vocoderConfig = config;
             written.Add(Write(outputFolder, VocoderFile, graph, overwrite));
             meta["vocoder"] = new JsonObject
             {
@@ -55,7 +54,7 @@ public static class OnnxExport
                 ["samples_per_frame"] = config.HopLength,
             };
         }
-        meta["mel"] = MelDescription(vocoderConfig);
+        meta["mel"] = MelDescription(mel);
         var json = meta.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         var metaPath = Path.Combine(outputFolder, MetadataFile);
         AtomicFile.WriteAllText(metaPath, json, overwrite);
@@ -63,22 +62,15 @@ public static class OnnxExport
         return written;
     }
 
-    /// <summary>
-    /// The log-mel the networks expect. Every 16 kHz AudioLDM/AudioLDM2/MusicLDM model uses AudioLDM2's
-    /// get_basic_config() front-end (audioldm2/utils.py: 1024/1024/160, 64 mels, 0-8000 Hz, natural log of
-    /// clamp(mel, 1e-5)); other rates are stated only as far as the vocoder config tells.
-    /// </summary>
-    private static JsonObject MelDescription(VocoderConfig? v)
+    /// <summary>The log-mel the networks expect: the model's own front-end (AudioLDM2 audioldm2/utils.py get_basic_config()
+    /// for the 16 kHz family: natural log of clamp(mel, 1e-5), Slaney mel scale and norm, magnitude STFT).</summary>
+    private static JsonObject MelDescription(Dsp.MelConfig c) => new()
     {
-        if (v is null || (v.SamplingRate == 16000 && v.HopLength == 160 && v.ModelInDim == 64))
-            return new JsonObject
-            {
-                ["sample_rate"] = 16000, ["n_fft"] = 1024, ["win_length"] = 1024, ["hop_length"] = 160, ["n_mels"] = 64,
-                ["fmin"] = 0, ["fmax"] = 8000, ["mel_scale"] = "slaney", ["mel_norm"] = "slaney", ["magnitude"] = "abs",
-                ["log"] = "ln(max(mel, 1e-5))", ["layout"] = "time-major [frames, mels]", ["frames_per_10_24_s"] = 1024,
-            };
-        return new JsonObject { ["sample_rate"] = v.SamplingRate, ["hop_length"] = v.HopLength, ["n_mels"] = v.ModelInDim, ["layout"] = "time-major [frames, mels]" };
-    }
+        ["sample_rate"] = c.SampleRate, ["n_fft"] = c.NFft, ["win_length"] = c.WinLength, ["hop_length"] = c.Hop, ["n_mels"] = c.NMels,
+        ["fmin"] = c.FMin, ["fmax"] = c.FMax, ["mel_scale"] = "slaney", ["mel_norm"] = "slaney", ["magnitude"] = "abs",
+        ["log"] = $"ln(max(mel, {c.LogFloor.ToString(System.Globalization.CultureInfo.InvariantCulture)}))", ["layout"] = "time-major [frames, mels]",
+        [$"frames_per_{(c.TargetSamples / (double)c.SampleRate).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture).Replace('.', '_')}_s"] = c.TargetFrames,
+    };
 
     private static JsonObject Describe(string file, BuiltGraph g, string io) => new()
     {

@@ -39,7 +39,7 @@ public sealed record SessionSettings(
             {
                 options.Dispose();
                 throw new LatentAudioException(
-                    "the CUDA execution provider is not available (this build ships the CPU ONNX Runtime; install Microsoft.ML.OnnxRuntime.Gpu and CUDA, or use --provider cpu)", e);
+                    "the CUDA execution provider is not available (this build ships the CPU ONNX Runtime; install Microsoft.ML.OnnxRuntime.Gpu and CUDA, or run on the CPU)", e) { Remedy = Remedy.UseCpu };
             }
         }
         return options;

@@ -1,4 +1,4 @@
-namespace LatentAudio.Codec.Streaming;
+namespace LatentAudio.Engine;
 
 /// <summary>
 /// A window onto a long signal: samples [Start, End) by absolute index, appended at the end and dropped from the

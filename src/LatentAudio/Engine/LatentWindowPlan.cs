@@ -1,4 +1,4 @@
-namespace LatentAudio.Codec;
+namespace LatentAudio.Engine;
 
 /// <summary>
 /// One coding window in latent frames: the VAE sees [Start, End) (its context), the file stores only

@@ -1,6 +1,16 @@
 using LatentAudio.Tensors;
 
-namespace LatentAudio.Codec.Streaming;
+namespace LatentAudio.Engine;
+
+/// <summary>How two renderings of a seam are blended.</summary>
+public enum CrossfadeShape
+{
+    /// <summary>Linear: for renderings that agree (the HiFi-GAN with enough context gives nearly the same samples).</summary>
+    Linear,
+    /// <summary>Equal power (sin/cos): for renderings with unrelated phase (Griffin-Lim from its own random start),
+    /// whose linear blend would dip by up to 3 dB in the middle.</summary>
+    EqualPower,
+}
 
 /// <summary>
 /// Turns a log-mel that arrives frame block by frame block into samples at the model rate with bounded memory.
@@ -25,9 +35,12 @@ public sealed class ChunkedVocoder
     private float[] _tail = [];                    // the previous chunk's rendering of the fade around the seam
     private long _chunk;                           // next chunk to vocode
 
-    public ChunkedVocoder(Func<Tensor, float[]> vocode, int mels, int hop, long totalFrames, Action<ReadOnlySpan<float>> output)
+    private readonly CrossfadeShape _shape;
+
+    public ChunkedVocoder(Func<Tensor, float[]> vocode, int mels, int hop, long totalFrames, Action<ReadOnlySpan<float>> output,
+        CrossfadeShape shape = CrossfadeShape.Linear)
     {
-        _vocode = vocode; _mels = mels; _hop = hop; _totalFrames = totalFrames; _output = output;
+        _vocode = vocode; _mels = mels; _hop = hop; _totalFrames = totalFrames; _output = output; _shape = shape;
     }
 
     private bool SingleCall => _totalFrames <= SingleCallFrames;
@@ -75,8 +88,9 @@ public sealed class ChunkedVocoder
             var blended = new float[n];
             for (int i = 0; i < n; i++)
             {
-                float r = (float)((i + 0.5) / n);
-                blended[i] = (1 - r) * _tail[i] + r * span[i];
+                double r = (i + 0.5) / n;
+                var (wOld, wNew) = _shape == CrossfadeShape.Linear ? (1 - r, r) : (Math.Cos(r * Math.PI / 2), Math.Sin(r * Math.PI / 2));
+                blended[i] = (float)(wOld * _tail[i] + wNew * span[i]);
             }
             _output(blended);
             span = span[n..];

@@ -1,6 +1,6 @@
 using LatentAudio.Dsp;
 
-namespace LatentAudio.Codec.Streaming;
+namespace LatentAudio.Engine;
 
 /// <summary>
 /// A push-through <see cref="StreamingResampler"/>: samples go in as they are produced, every output whose kernel

@@ -1,4 +1,6 @@
-namespace LatentAudio.Dsp;
+using LatentAudio.Dsp;
+
+namespace LatentAudio.Models.AudioLdm;
 
 /// <summary>
 /// The front-end's level normalisation (AudioLDM2 <c>audioldm2/utilities/audio/tools.py</c> normalize_wav: subtract

@@ -1,6 +1,5 @@
-using LatentAudio.Audio;
 
-namespace LatentAudio.Codec.Streaming;
+namespace LatentAudio.Audio;
 
 /// <summary>An in-memory <see cref="AudioBuffer"/> read like a file, so buffers and files share the streaming encoder.</summary>
 public sealed class BufferAudioReader(AudioBuffer audio) : IAudioReader

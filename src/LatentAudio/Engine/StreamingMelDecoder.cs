@@ -1,11 +1,7 @@
-using LatentAudio.Codec.Container;
 using LatentAudio.Models;
 using LatentAudio.Tensors;
 
-namespace LatentAudio.Codec.Streaming;
-
-/// <summary>One window's stored (owned) latent frames for one coded stream, in plan order.</summary>
-public sealed record OwnedLatent(int StreamIndex, LatentWindow Window, LatentBlock Owned);
+namespace LatentAudio.Engine;
 
 /// <summary>Finished log-mel frames [FirstFrame, FirstFrame + Count) of every coded stream, each time-major [Count, MelBins].</summary>
 public sealed record MelBlock(long FirstFrame, int Count, float[][] Streams);
@@ -17,14 +13,14 @@ public sealed record MelBlock(long FirstFrame, int Count, float[][] Streams);
 /// one window of weighted sums per stream, so memory is bounded by the window, not by the file's length. The sums
 /// are formed in the same order as a whole-file decode, so the values are bit-identical to it.
 /// </summary>
-public sealed class StreamingMelDecoder(ILatentAutoencoder vae, LatentFileHeader header)
+public sealed class StreamingMelDecoder(ILatentAutoencoder vae, LatentLayout layout)
 {
     public IEnumerable<MelBlock> Decode(IEnumerable<OwnedLatent> owned)
     {
-        var h = header;
+        var h = layout;
         var plan = h.Plan();
         var windows = plan.Windows;
-        int streams = h.Streams.Length, c = h.LatentChannels, rows = h.LatentRows, down = h.Downsample, mels = h.MelBins;
+        int streams = h.Streams, c = h.LatentChannels, rows = h.LatentRows, down = h.Downsample, mels = h.MelBins;
         int capacity = plan.MaxLength * down;
         var held = Enumerable.Range(0, streams).Select(_ => new List<OwnedLatent>()).ToArray();
         var sums = Enumerable.Range(0, streams).Select(_ => new double[capacity * mels]).ToArray();

@@ -1,7 +1,6 @@
 using LatentAudio.Audio;
-using LatentAudio.Codec.Container;
 
-namespace LatentAudio.Codec.Streaming;
+namespace LatentAudio.Engine;
 
 /// <summary>
 /// One pass over an audio input, pushed rather than pulled: a <see cref="ResampledReader"/> (coded streams → model
@@ -18,9 +17,9 @@ internal sealed class ModelRateReader : IDisposable
     private readonly float[][] _block;
     private bool _done;
 
-    public ModelRateReader(IAudioReader reader, string name, ChannelPolicy policy, long frames, int modelRate, Action<int, ReadOnlySpan<float>> sink)
+    public ModelRateReader(IAudioReader reader, string name, ChannelMode mode, long frames, int modelRate, Action<int, ReadOnlySpan<float>> sink)
     {
-        try { _source = new ResampledReader(reader, name, frames, modelRate, ModeOf(policy)); }
+        try { _source = new ResampledReader(reader, name, frames, modelRate, mode); }
         catch
         {
             reader.Dispose();
@@ -49,14 +48,6 @@ internal sealed class ModelRateReader : IDisposable
         for (int s = 0; s < _block.Length; s++) _sink(s, _block[s].AsSpan(0, got));
         return true;
     }
-
-    private static ChannelMode ModeOf(ChannelPolicy policy) => policy switch
-    {
-        ChannelPolicy.Each => ChannelMode.Each,
-        ChannelPolicy.Mix => ChannelMode.Mix,
-        ChannelPolicy.First => ChannelMode.First,
-        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, null),
-    };
 
     public void Dispose() => _source.Dispose();
 }

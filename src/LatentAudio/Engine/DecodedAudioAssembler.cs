@@ -1,8 +1,7 @@
-using LatentAudio.Codec.Container;
-using LatentAudio.Dsp;
+using LatentAudio.Models;
 using LatentAudio.Tensors;
 
-namespace LatentAudio.Codec.Streaming;
+namespace LatentAudio.Engine;
 
 /// <summary>
 /// The decoder's back end, block by block: per coded stream, mel → <see cref="ChunkedVocoder"/> → cut or padded to
@@ -10,18 +9,26 @@ namespace LatentAudio.Codec.Streaming;
 /// original sample count; the channels are handed to <paramref name="write"/> together (planar, frame count) as soon
 /// as every stream has them. Memory: a vocoder chunk and a resampler block per stream.
 /// </summary>
+/// <summary>Where decoded audio goes back to: the original rate and length, and each stream's level.</summary>
+/// <param name="CodedRate">The model's rate, at which the mel was coded.</param>
+public sealed record AudioTarget(int SampleRate, long SampleLength, int CodedRate, IReadOnlyList<StreamLevel> Levels)
+{
+    /// <summary>Samples at the coded rate: ceil(SampleLength·CodedRate/SampleRate), the resampler's output length.</summary>
+    public long CodedLength => SampleRate == CodedRate ? SampleLength : (SampleLength * CodedRate + SampleRate - 1) / SampleRate;
+}
+
 public sealed class DecodedAudioAssembler
 {
-    private readonly LatentFileHeader _h;
+    private readonly AudioTarget _target;
     private readonly Action<float[][], int> _write;
     private readonly StreamPath[] _paths;
 
-    public DecodedAudioAssembler(LatentFileHeader header, IMelFrontEnd frontEnd, Func<Tensor, float[]> vocode, Action<float[][], int> write)
+    public DecodedAudioAssembler(LatentLayout layout, AudioTarget target, IMelFrontEnd frontEnd, Func<Tensor, float[]> vocode, Action<float[][], int> write,
+        CrossfadeShape shape = CrossfadeShape.Linear)
     {
-        _h = header;
+        _target = target;
         _write = write;
-        long codedLength = header.CodedSampleLength;
-        _paths = header.Streams.Select(level => new StreamPath(header, frontEnd, vocode, level, codedLength)).ToArray();
+        _paths = target.Levels.Select(level => new StreamPath(layout, target, frontEnd, vocode, level, shape)).ToArray();
     }
 
     public long FramesWritten { get; private set; }
@@ -36,7 +43,7 @@ public sealed class DecodedAudioAssembler
     {
         foreach (var p in _paths) p.Finish();
         Flush();
-        if (FramesWritten != _h.SampleLength) throw new InvalidOperationException($"assembled {FramesWritten} of {_h.SampleLength} samples");
+        if (FramesWritten != _target.SampleLength) throw new InvalidOperationException($"assembled {FramesWritten} of {_target.SampleLength} samples");
     }
 
     private void Flush()
@@ -62,11 +69,11 @@ public sealed class DecodedAudioAssembler
         private readonly ResamplingStage _resampler;
         private long _coded, _final;
 
-        public StreamPath(LatentFileHeader h, IMelFrontEnd frontEnd, Func<Tensor, float[]> vocode, StreamLevel level, long codedLength)
+        public StreamPath(LatentLayout layout, AudioTarget target, IMelFrontEnd frontEnd, Func<Tensor, float[]> vocode, StreamLevel level, CrossfadeShape shape)
         {
-            _frontEnd = frontEnd; _level = level; _codedLength = codedLength; _sampleLength = h.SampleLength;
-            _resampler = new ResamplingStage(h.CodedSampleRate, h.SampleRate, Resampled);
-            Vocoder = new ChunkedVocoder(vocode, h.MelBins, h.HopLength, h.MelFrames, Vocoded);
+            _frontEnd = frontEnd; _level = level; _codedLength = target.CodedLength; _sampleLength = target.SampleLength;
+            _resampler = new ResamplingStage(target.CodedRate, target.SampleRate, Resampled);
+            Vocoder = new ChunkedVocoder(vocode, layout.MelBins, frontEnd.HopLength, layout.MelFrames, Vocoded, shape);
         }
 
         public ChunkedVocoder Vocoder { get; }

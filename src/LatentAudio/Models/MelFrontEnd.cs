@@ -1,6 +1,6 @@
 using LatentAudio.Tensors;
 
-namespace LatentAudio.Codec;
+namespace LatentAudio.Models;
 
 /// <summary>A front-end's normalised signal and what its <see cref="IMelFrontEnd.Restore"/> needs to undo it.</summary>
 public sealed record NormalizedSignal(float[] Samples, double Mean, double Scale);
@@ -19,7 +19,7 @@ public interface ILevelMeter
 
 /// <summary>
 /// The audio front-end the codec needs, kept as its own small interface so the codec does not depend on one DSP
-/// implementation (tests use a cheap fake); <see cref="AudioLdmCodecFrontEnd"/> adapts the real one. Besides the
+/// implementation (tests use a cheap fake); the model's <c>AudioLdmFrontEnd</c> is the real one. Besides the
 /// whole-signal members, it computes everything block by block (level measured in one pass, normalisation per
 /// block, any range of log-mel frames from the samples around it), so long inputs are never held whole; the block
 /// members give bit-identical values to the whole-signal ones.
@@ -31,8 +31,6 @@ public interface IMelFrontEnd
     /// <summary>Samples per mel frame (160).</summary>
     int HopLength { get; }
     int MelBins { get; }
-    /// <summary>Log-mel value of silence, used to pad to a multiple of the VAE's downsampling (ln 1e-5).</summary>
-    float SilenceLogMel { get; }
     /// <summary>DC removal + level normalisation of mono samples at <see cref="SampleRate"/>.</summary>
     NormalizedSignal Normalize(ReadOnlySpan<float> samples);
     /// <summary>Undoes <see cref="Normalize"/> on decoded samples (sample by sample, so blocks may be restored separately).</summary>
@@ -44,8 +42,6 @@ public interface IMelFrontEnd
     ILevelMeter MeasureLevel(long totalSamples);
     /// <summary>Normalises a block with a level measured over the whole signal (the values Normalize gives there).</summary>
     void NormalizeBlock(ReadOnlySpan<float> samples, double mean, double scale, Span<float> destination);
-    /// <summary>Frames <see cref="LogMel"/> gives for a signal of <paramref name="totalSamples"/> samples.</summary>
-    long MelFrameCount(long totalSamples);
     /// <summary>The normalised samples [Start, End) that frames [firstFrame, firstFrame + count) of the whole signal's log-mel depend on.</summary>
     (long Start, long End) MelSupport(long firstFrame, int count, long totalSamples);
     /// <summary>

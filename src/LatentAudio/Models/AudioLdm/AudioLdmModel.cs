@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using LatentAudio.Dsp;
+using LatentAudio.Models.Hub;
+using LatentAudio.Models.Onnx;
+using LatentAudio.Models.Vae;
+using LatentAudio.Models.Vocoder;
+
+namespace LatentAudio.Models.AudioLdm;
+
+/// <summary>
+/// One AudioLDM-family model and everything it was trained with: the VAE, the vocoder (when loaded), the log-mel
+/// front-end with its <see cref="MelConfig"/> and level normalisation, and the identity of its weights (the sha256
+/// a latent file records). Every command that runs the model goes through this object, so there is one front-end
+/// per model and one place that decides it. Loading is an explicit library call (it may download); constructing
+/// from parts never touches the network.
+/// </summary>
+public sealed class AudioLdmModel : IDisposable
+{
+    private readonly IDisposable? _owner;
+
+    /// <summary>A model from parts already loaded (tests, fakes); <paramref name="owner"/> is disposed with it.</summary>
+    public AudioLdmModel(ILatentAutoencoder vae, IVocoder? vocoder, MelConfig melConfig, ModelIdentity identity,
+        double? scalingFactor = null, ModelLocation? location = null, IDisposable? owner = null)
+    {
+        ArgumentNullException.ThrowIfNull(vae);
+        Vae = vae; Vocoder = vocoder; MelConfig = melConfig; Identity = identity; Location = location; _owner = owner;
+        FrontEnd = new AudioLdmFrontEnd(melConfig);
+        Description = new ModelDescription(identity.Id, identity.Revision.Length > 0 ? identity.Revision : null, scalingFactor);
+        if (vocoder is not null && vocoder.SampleRate != melConfig.SampleRate)
+            throw new InvalidInputException($"the vocoder runs at {vocoder.SampleRate} Hz but the model's front-end at {melConfig.SampleRate} Hz");
+    }
+
+    public ILatentAutoencoder Vae { get; }
+    /// <summary>The model's HiFi-GAN, or null when only the VAE was loaded.</summary>
+    public IVocoder? Vocoder { get; }
+    public MelConfig MelConfig { get; }
+    /// <summary>The front-end the model was trained with (normalisation, log-mel, the reference wav_to_fbank).</summary>
+    public AudioLdmFrontEnd FrontEnd { get; }
+    public ModelIdentity Identity { get; }
+    public ModelDescription Description { get; }
+    /// <summary>Where the files were found (a local folder or the hub cache snapshot); null for a model from parts.</summary>
+    public ModelLocation? Location { get; }
+    public int SampleRate => MelConfig.SampleRate;
+
+    /// <summary>The vocoder, or a clear error naming what is missing.</summary>
+    public IVocoder RequireVocoder() => Vocoder ?? throw new InvalidInputException($"model {Identity.Id} was loaded without its vocoder");
+
+    /// <summary>
+    /// Resolves <paramref name="spec"/> (a local folder, a hub id with optional @revision, or a known alias; may
+    /// download into the hub cache) and loads the parts asked for.
+    /// </summary>
+    public static AudioLdmModel Load(string spec, ModelParts parts, SessionSettings? settings = null) =>
+        Open(spec, ModelResolver.Resolve(spec, parts), parts, settings);
+
+    /// <summary>Loads the parts asked for from files already on disk.</summary>
+    public static AudioLdmModel Open(string spec, ModelLocation location, ModelParts parts, SessionSettings? settings = null)
+    {
+        AutoencoderKl? vae = null;
+        IVocoder? vocoder = null;
+        try
+        {
+            vae = AutoencoderKl.Load(location, settings);
+            if (parts.HasFlag(ModelParts.Vocoder)) vocoder = HifiGanVocoder.Load(location, settings);
+            var mel = MelConfigFor(spec, location, vocoder?.SampleRate);
+            var identity = new ModelIdentity(location.Id, location.Revision ?? "", WeightsSha256(location.VaeFolder));
+            var loaded = vae;
+            var voc = vocoder;
+            return new AudioLdmModel(vae, vocoder, mel, identity, vae.Config.ScalingFactor, location,
+                new Disposer(() => { loaded.Dispose(); voc?.Dispose(); }));
+        }
+        catch
+        {
+            vae?.Dispose();
+            vocoder?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The known table decides for hub models; a local folder goes by its vocoder's rate (16 kHz without one).</summary>
+    public static MelConfig MelConfigFor(string spec, ModelLocation location, int? vocoderRate)
+    {
+        var known = KnownModels.Find(location.Id) ?? KnownModels.Find(spec.Split('@')[0]);
+        if (known is not null) return known.MelConfig;
+        return vocoderRate == MelConfig.AudioLdm48k.SampleRate ? MelConfig.AudioLdm48k : MelConfig.AudioLdm16k;
+    }
+
+    /// <summary>sha256 of the VAE's weights file (safetensors, else the PyTorch .bin): what a latent file records.</summary>
+    public static byte[] WeightsSha256(string vaeFolder)
+    {
+        var path = Path.Combine(vaeFolder, AutoencoderKl.WeightsFile);
+        if (!File.Exists(path) && File.Exists(Path.Combine(vaeFolder, AutoencoderKl.PyTorchWeightsFile)))
+            path = Path.Combine(vaeFolder, AutoencoderKl.PyTorchWeightsFile);
+        using var fs = File.OpenRead(path);
+        return SHA256.HashData(fs);
+    }
+
+    public void Dispose()
+    {
+        if (_owner is not null) _owner.Dispose();
+        else
+        {
+            Vae.Dispose();
+            Vocoder?.Dispose();
+        }
+    }
+
+    private sealed class Disposer(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+}

@@ -1,0 +1,3 @@
+global using LatentAudio.Engine;
+global using LatentAudio.Models;
+global using LatentAudio.Models.AudioLdm;
