@@ -39,7 +39,18 @@ public class CodecCliTests
         Assert.True(enc.Code == 0, enc.Err);
         Assert.Contains("actual file", enc.Out);
         Assert.True(File.Exists(tmp.File("lat/a.lat")) && File.Exists(tmp.File("lat/b.lat")));
-        Assert.Contains("\"actual_kbps\"", File.ReadAllText(tmp.File("r.json")));
+        // The JSON report's values: one entry per input, its file size that of the .lat written, and the kbps that size.
+        using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(tmp.File("r.json"))))
+        {
+            var entries = json.RootElement.EnumerateArray().ToList();
+            Assert.Equal(2, entries.Count);
+            var bytesByDuration = entries.ToDictionary(e => e.GetProperty("duration_s").GetDouble(), e => e.GetProperty("file_bytes").GetInt64());
+            Assert.Equal(new FileInfo(tmp.File("lat/a.lat")).Length, bytesByDuration[1.5]);
+            Assert.Equal(new FileInfo(tmp.File("lat/b.lat")).Length, bytesByDuration[2.0]);
+            foreach (var e in entries)
+                Assert.Equal(e.GetProperty("file_bytes").GetInt64() * 8 / e.GetProperty("duration_s").GetDouble() / 1000,
+                    e.GetProperty("actual_kbps").GetDouble(), 1e-9);
+        }
 
         var dec = Run(new DecodeCommand(provider), tmp.File("lat"), "-o", tmp.File("out"));
         Assert.True(dec.Code == 0, dec.Err);
@@ -119,6 +130,19 @@ public class CodecCliTests
         Assert.Equal(1 + 1 + 3 + 6, csv.Length); // header, ceiling, 3 latent points, 6 Opus points
         Assert.Contains("si_sdr", csv[0]);
         Assert.Contains("<svg", File.ReadAllText(tmp.File("rd/rd.html")));
-        Assert.Contains("\"points\"", File.ReadAllText(tmp.File("rd/rd.json")));
+        // rd.json holds the same points as the CSV, with their values
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(tmp.File("rd/rd.json")));
+        var points = json.RootElement.GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal(csv.Length - 1, points.Count);
+        Assert.Equal(["latent-ceiling", "latent", "latent", "latent", "opus", "opus", "opus", "opus", "opus", "opus"],
+            points.Select(p => p.GetProperty("codec").GetString()));
+        Assert.Equal(102.4, points[0].GetProperty("actual_kbps").GetDouble(), 1e-12);
+        var opusAsked = LatentAudio.Codec.Opus.OpusBaseline.StandardKbps;
+        for (int i = 0; i < 6; i++)
+        {
+            double actual = points[4 + i].GetProperty("actual_kbps").GetDouble();
+            Assert.InRange(actual, opusAsked[i] * 0.9, opusAsked[i] * 1.2);
+        }
+        Assert.All(points, p => Assert.True(double.IsFinite(p.GetProperty("si_sdr").GetDouble())));
     }
 }

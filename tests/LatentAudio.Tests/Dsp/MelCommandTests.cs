@@ -16,7 +16,9 @@ public class MelCommandTests
         var golden = GoldenMel.Npy("speech_libri1.fbank.npy");
         Assert.Equal(golden.Shape, ours.Shape);
         var (max, mean) = GoldenMel.Errors(ours.Data, golden.Data);
-        Assert.True(max <= 3e-3 && mean <= 2e-4, $"max {max:E3} mean {mean:E3}");
+        // Measured max 2.38e-4, mean 5.96e-7 on 2026-12-04 (as LogMelParityTests' speech_libri1 fbank); tolerance 10x
+        // (was 3e-3 / 2e-4, the README acceptance; the reference's float32 spread for this file is 8.6e-4 / 1.4e-6).
+        Assert.True(max <= 2.5e-3 && mean <= 6e-6, $"max {max:E3} mean {mean:E3}");
     }
 
     [Fact]

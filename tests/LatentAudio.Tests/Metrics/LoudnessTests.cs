@@ -34,7 +34,7 @@ public sealed class LoudnessTests(ITestOutputHelper output)
     }
 
     [Theory, MemberData(nameof(SyntheticIds))]
-    public void ItuFilterMatchesDeManWithin001Lu(string id)
+    public void ItuFilterMatchesDeMan(string id)
     {
         var e = Entry(id);
         var x = Signal(e);
@@ -44,8 +44,11 @@ public sealed class LoudnessTests(ITestOutputHelper output)
         double errItu = Math.Abs(itu - e.GetProperty("lufs_filter_class_DeMan").GetDouble());
         double errDefault = Math.Abs(dflt - e.GetProperty("lufs").GetDouble());
         output.WriteLine($"{id}: ITU {itu:0.000000} err {errItu:e2}; pyloudnorm default err {errDefault:e2}");
-        Assert.InRange(errItu, 0, 0.01);
-        Assert.InRange(errDefault, 0, 1e-6);
+        // Measured on 2026-12-04 over every signal: ITU vs DeMan 7.11e-15 LU (was 0.01), default filter 1.14e-13 LU
+        // (was 1e-6). Tolerances 10x.
+        Assert.InRange(errItu, 0, 1e-13);
+        Assert.InRange(errDefault, 0, 1e-12);
+        // Not a port error but the K-weighting itself: a -23 LUFS tone reads -22.95 at 16 kHz (measured 0.047).
         if (e.TryGetProperty("nominal_lufs", out var nominal))
             Assert.InRange(Math.Abs(itu - nominal.GetDouble()), 0, 0.05);
     }
@@ -54,14 +57,16 @@ public sealed class LoudnessTests(ITestOutputHelper output)
     public void ItuCoefficientsAt48kHzAreTheBs1770Ones()
     {
         // ITU-R BS.1770-4 Annex 1, Tables 1 and 2 (48 kHz).
+        // Measured max error 1.05e-12 on 2026-12-04 (the table has 14 decimals); tolerance 1e-11 (was 1e-9).
+        const double tolerance = 1e-11;
         var (shelf, hp) = KWeighting.Design(48000, KWeightingDesign.Itu);
-        Assert.Equal(1.53512485958697, shelf.B0, 1e-9);
-        Assert.Equal(-2.69169618940638, shelf.B1, 1e-9);
-        Assert.Equal(1.19839281085285, shelf.B2, 1e-9);
-        Assert.Equal(-1.69065929318241, shelf.A1, 1e-9);
-        Assert.Equal(0.73248077421585, shelf.A2, 1e-9);
-        Assert.Equal(-1.99004745483398, hp.A1, 1e-9);
-        Assert.Equal(0.99007225036621, hp.A2, 1e-9);
+        Assert.Equal(1.53512485958697, shelf.B0, tolerance);
+        Assert.Equal(-2.69169618940638, shelf.B1, tolerance);
+        Assert.Equal(1.19839281085285, shelf.B2, tolerance);
+        Assert.Equal(-1.69065929318241, shelf.A1, tolerance);
+        Assert.Equal(0.73248077421585, shelf.A2, tolerance);
+        Assert.Equal(-1.99004745483398, hp.A1, tolerance);
+        Assert.Equal(0.99007225036621, hp.A2, tolerance);
     }
 
     [Fact]

@@ -8,6 +8,9 @@ namespace LatentAudio.Tests.Models;
 /// <summary>
 /// The C#-built graphs against diffusers AutoencoderKL / transformers SpeechT5HifiGan on the golden tiny models
 /// (tolerances from the golden README: posterior 2e-5, decoded mel 2e-4, waveform 5e-6, chain 5e-4 / 2e-5).
+/// Checked on 2026-12-04: each is already 5-10x the largest error measured over its cases (noted beside it) and
+/// above the reference's own spread (tolerances.json, largest of threads 1 vs 2 / netlib vs OpenBLAS / float64), so
+/// they stay.
 /// </summary>
 public sealed class ParityTests(TinyModels models, ITestOutputHelper output) : IClassFixture<TinyModels>
 {
@@ -29,9 +32,9 @@ public sealed class ParityTests(TinyModels models, ITestOutputHelper output) : I
         float eLogVar = logvar.MaxAbsDifference(NpyFile.Read(Case("posterior_logvar.npy")));
         float eDecoded = decoded.MaxAbsDifference(NpyFile.Read(Case("decoded_from_mean.npy")));
         output.WriteLine($"vae {name}: mean {eMean:E2} logvar {eLogVar:E2} decoded {eDecoded:E2}");
-        Assert.True(eMean <= 2e-5f, $"posterior mean error {eMean}");
-        Assert.True(eLogVar <= 2e-5f, $"posterior logvar error {eLogVar}");
-        Assert.True(eDecoded <= 2e-4f, $"decoded error {eDecoded}");
+        Assert.True(eMean <= 2e-5f, $"posterior mean error {eMean}");         // measured 2.50e-6 (T1024/T250), 8x; spread 3.0e-6
+        Assert.True(eLogVar <= 2e-5f, $"posterior logvar error {eLogVar}");   // measured 3.28e-6 (T1024), 6x; spread 3.0e-6
+        Assert.True(eDecoded <= 2e-4f, $"decoded error {eDecoded}");          // measured 2.47e-5 (T1024), 8x; spread 3.9e-5
     }
 
     [Theory]
@@ -48,7 +51,7 @@ public sealed class ParityTests(TinyModels models, ITestOutputHelper output) : I
         var wave = vocoder.Vocode(NpyFile.Read(Case("input.npy")));
         float e = wave.MaxAbsDifference(NpyFile.Read(Case("waveform.npy")));
         output.WriteLine($"vocoder {variant} {name}: waveform {e:E2}");
-        Assert.True(e <= 5e-6f, $"waveform error {e}");
+        Assert.True(e <= 5e-6f, $"waveform error {e}"); // measured 5.66e-7 (normalize_false T100), 9x; spread 5.8e-7
     }
 
     [Theory]
@@ -66,9 +69,9 @@ public sealed class ParityTests(TinyModels models, ITestOutputHelper output) : I
         var wave = _models.Vocoder.Vocode(decoded.Reshape(decoded.Shape[0], decoded.Shape[2], decoded.Shape[3]));
         float eWave = wave.MaxAbsDifference(NpyFile.Read(Case("waveform.npy")));
         output.WriteLine($"chain {stem}: latent {eLatent:E2} decoded mel {eMel:E2} waveform {eWave:E2}");
-        Assert.True(eLatent <= 2e-5f, $"latent error {eLatent}");
-        Assert.True(eMel <= 5e-4f, $"decoded mel error {eMel}");
-        Assert.True(eWave <= 2e-5f, $"waveform error {eWave}");
+        Assert.True(eLatent <= 2e-5f, $"latent error {eLatent}"); // measured 4.02e-6 (env_robin), 5x; spread 3.0e-6
+        Assert.True(eMel <= 5e-4f, $"decoded mel error {eMel}");  // measured 8.65e-5 (env_robin), 6x; spread 1.0e-4
+        Assert.True(eWave <= 2e-5f, $"waveform error {eWave}");   // measured 2.00e-6 (env_robin), 10x; spread 2.4e-6
     }
 
     [Fact]

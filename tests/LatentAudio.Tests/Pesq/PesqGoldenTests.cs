@@ -7,10 +7,12 @@ using PesqMetric = LatentAudio.Metrics.Pesq;
 
 namespace LatentAudio.Tests.Pesq;
 
-/// <summary>Every golden pair's PESQ WB and NB against python-pesq (ITU reference code), within 0.005 MOS.</summary>
+/// <summary>Every golden pair's PESQ WB and NB against python-pesq (ITU reference code).</summary>
 public class PesqGoldenTests(ITestOutputHelper output)
 {
-    private const double Tolerance = 0.005;
+    // Measured max |error| over every pair on 2026-12-04: WB 2.38e-5 (libri1_lowpass4k), NB 4.77e-7 (float32
+    // rounding of the MOS). Tolerance 10x (was 0.005 for both); tolerances.json has no PESQ spread to floor it.
+    internal const double WideBandTolerance = 2.5e-4, NarrowBandTolerance = 5e-6;
 
     public static TheoryData<string> PairIds()
     {
@@ -41,7 +43,7 @@ public class PesqGoldenTests(ITestOutputHelper output)
         double wb = PesqMetric.Compute(r, d, 16000, PesqMode.WideBand);
         double nb = PesqMetric.Compute(r, d, 16000, PesqMode.NarrowBand);
         output.WriteLine($"{id}: WB {wb:F7} (ref {pair.Wb:F7}, err {wb - pair.Wb:E2})  NB {nb:F7} (ref {pair.Nb:F7}, err {nb - pair.Nb:E2})");
-        Assert.InRange(wb, pair.Wb - Tolerance, pair.Wb + Tolerance);
-        Assert.InRange(nb, pair.Nb - Tolerance, pair.Nb + Tolerance);
+        Assert.InRange(wb, pair.Wb - WideBandTolerance, pair.Wb + WideBandTolerance);
+        Assert.InRange(nb, pair.Nb - NarrowBandTolerance, pair.Nb + NarrowBandTolerance);
     }
 }

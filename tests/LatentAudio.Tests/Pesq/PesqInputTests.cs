@@ -38,7 +38,7 @@ public class PesqInputTests
     {
         var x = Speech()[16000..20000];
         double s = PesqMetric.Compute(x, x, 16000, PesqMode.WideBand);
-        Assert.True(double.IsFinite(s));
+        Assert.Equal(MosMapping.WideBand(4.5f), s, 1e-6); // a score, and the identity ceiling (was: any finite value)
     }
 
     [Fact]
@@ -78,7 +78,9 @@ public class PesqInputTests
         foreach (var mode in new[] { PesqMode.WideBand, PesqMode.NarrowBand })
         {
             double s = PesqMetric.Compute(x, noise, 16000, mode);
-            Assert.InRange(s, 0.999, 4.65);
+            // Noise alone scores at the bottom of the scale (measured WB 1.025, NB 1.185 on 2026-12-04; was: anywhere
+            // in 0.999..4.65).
+            Assert.InRange(s, 0.999, 1.5);
         }
     }
 }
