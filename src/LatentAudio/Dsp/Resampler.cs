@@ -6,7 +6,9 @@ namespace LatentAudio.Dsp;
 /// Band-limited rational-ratio resampler with the design of torchaudio.functional.resample's default
 /// ("sinc_interp_hann", lowpass_filter_width 6, rolloff 0.99; torchaudio/functional/functional.py
 /// `_get_sinc_resample_kernel` / `_apply_sinc_resample_kernel`), which is what AudioLDM2 resamples with.
-/// Zero delay, output length ceil(N * new / orig). Computed in float64.
+/// Zero delay, output length ceil(N * new / orig). The kernel is built in float32 exactly as torchaudio builds it for
+/// float32 audio (see <see cref="Tap"/>); the convolution sums in float64 (torchaudio's float32 conv1d differs from
+/// that by its own rounding, &lt;= 2e-7 on the golden data). See docs/frontend-resampling.md.
 /// </summary>
 public sealed class Resampler
 {
@@ -30,39 +32,59 @@ public sealed class Resampler
         long kernelTaps = KernelTaps(_orig, _new, lowpassFilterWidth, baseFreq);
         if (kernelTaps > MaxKernelTaps)
             throw new InvalidInputException($"cannot resample {fromRate} Hz to {toRate} Hz: the filter would need {kernelTaps} taps (at most {MaxKernelTaps}); convert the file to a common rate first");
-        _width = (int)Math.Ceiling(lowpassFilterWidth * _orig / baseFreq);
+        _width = (int)Math.Ceiling((double)lowpassFilterWidth * _orig / baseFreq);
         int taps = 2 * _width + _orig;
         _kernels = new double[_new][];
         _tapOffset = new int[_new];
-        double scale = baseFreq / _orig, reach = lowpassFilterWidth / baseFreq;
-        var k = new double[SupportPerPhase(_orig, lowpassFilterWidth, baseFreq) + 4];
+        double reach = lowpassFilterWidth / baseFreq;
+        var k = new double[SupportPerPhase(_orig, lowpassFilterWidth, baseFreq) + 8];
         for (int phase = 0; phase < _new; phase++)
         {
             // Tap j is inside the window when |t| < width, i.e. j - _width in orig * (phase/new -+ width/baseFreq):
-            // only that range (and a tap either side for rounding) is looked at, not all 2 * _width + orig taps,
-            // so the design costs O(phases * support) even for odd rates such as 999,983 Hz.
+            // only that range (and two taps either side for the float32 rounding of t) is looked at, not all
+            // 2 * _width + orig taps, so the design costs O(phases * support) even for odd rates such as 999,983 Hz.
             double centre = _width + _orig * ((double)phase / _new);
-            int lo = (int)Math.Max(0, Math.Floor(centre - _orig * reach) - 1);
-            int hi = (int)Math.Min(taps - 1, Math.Ceiling(centre + _orig * reach) + 1);
+            int lo = (int)Math.Max(0, Math.Floor(centre - _orig * reach) - 2);
+            int hi = (int)Math.Min(taps - 1, Math.Ceiling(centre + _orig * reach) + 2);
             int first = -1, last = -1;
             for (int j = lo; j <= hi; j++)
             {
-                double t = (-(double)phase / _new + (double)(j - _width) / _orig) * baseFreq;
-                // torchaudio clamps t to [-width, width], where the Hann window cos^2(t pi / 2 width) is zero (up to
-                // cos(pi/2)^2 = 4e-33); those taps are dropped, which is what makes this polyphase filter short
-                // (about 2 * width * orig / baseFreq taps instead of 2 * _width + orig).
-                if (Math.Abs(t) >= lowpassFilterWidth) continue;
-                double window = Math.Cos(t * Math.PI / lowpassFilterWidth / 2);
-                window *= window;
-                t *= Math.PI;
-                double sinc = t == 0 ? 1.0 : Math.Sin(t) / t;
+                // torchaudio clamps t to [-width, width], where the Hann window cos^2(t pi / 2 width) is zero up to
+                // float32 rounding (taps of ~1e-23); those taps are dropped, which is what makes this polyphase
+                // filter short (about 2 * width * orig / baseFreq taps instead of 2 * _width + orig).
+                float tap = Tap(phase, j, _orig, _new, _width, lowpassFilterWidth, baseFreq, out bool inside);
+                if (!inside) continue;
                 if (first < 0) first = j;
-                k[j - first] = sinc * window * scale;
+                k[j - first] = tap;
                 last = j;
             }
             _tapOffset[phase] = Math.Max(first, 0);
             _kernels[phase] = first < 0 ? [] : k.AsSpan(0, last - first + 1).ToArray();
         }
+    }
+
+    /// <summary>
+    /// Kernel tap <paramref name="j"/> (0 .. 2 * width + orig - 1) of output phase <paramref name="phase"/>, computed
+    /// as torchaudio's <c>_get_sinc_resample_kernel</c> computes it for a float32 waveform: in float32 (the
+    /// waveform's dtype), every Python scalar rounded to float32 before it is applied, in this order:
+    /// <c>t = (-phase / new) + ((j - width) / orig)</c>; <c>t = clamp(t * base, -L, L)</c>;
+    /// <c>w = cos(t * pi / L / 2) ** 2</c>; <c>t = t * pi</c>; <c>k = (t == 0 ? 1 : sin(t) / t) * (w * (base / orig))</c>.
+    /// Building it in float64 instead moves taps by up to 1.5e-5 at 22.05 kHz (t loses precision in float32) and the
+    /// output by up to 3.3e-6 (golden resample README). <paramref name="inside"/> is false for the clamped taps
+    /// (|t| = L), which torchaudio keeps at ~1e-23 and this design drops.
+    /// </summary>
+    internal static float Tap(int phase, int j, int orig, int next, int width, int lowpassFilterWidth, double baseFreq, out bool inside)
+    {
+        float fl = lowpassFilterWidth;
+        float t = (float)-phase / next + (float)(j - width) / orig;
+        t *= (float)baseFreq;
+        inside = t > -fl && t < fl;
+        if (!inside) return 0f;
+        float window = MathF.Cos(t * MathF.PI / fl / 2f);
+        window *= window;
+        t *= MathF.PI;
+        float sinc = t == 0f ? 1f : MathF.Sin(t) / t;
+        return sinc * (window * (float)(baseFreq / orig));
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ public class StreamingResamplerTests
         for (int got; (got = streaming.Pull(pull)) > 0;) output.AddRange(pull.AsSpan(0, got).ToArray());
 
         Assert.Equal(whole.Length, output.Count);
-        for (int i = 0; i < whole.Length; i++) Assert.Equal(whole[i], output[i], 1e-6f);
+        for (int i = 0; i < whole.Length; i++) Assert.Equal(BitConverter.SingleToInt32Bits(whole[i]), BitConverter.SingleToInt32Bits(output[i])); // bit for bit
     }
 
     [Fact]
