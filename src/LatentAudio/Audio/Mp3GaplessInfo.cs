@@ -12,6 +12,7 @@ namespace LatentAudio.Audio;
 /// a missing delay with a usable padding drops nothing at the start, as LAME does.</item>
 /// <item>Without a tag (or with neither field usable): only the decoder's 529 samples are dropped, nothing at the
 /// end. The encoder's own delay (576 for LAME) then stays at the start, as it does with <c>lame --decode</c>.</item>
+/// <item>Layers I and II (no tag): the decoder's 241 samples (240 + 1) are dropped, nothing at the end.</item>
 /// </list>
 /// NLayer 3.0.1 has the same 529-sample decoder delay as mpglib (measured, see docs/audio-formats-mp3.md) but trims
 /// by itself the delay and padding of a tag whose encoder string is "LAME" (and of an iTunSMPB comment), without the
@@ -25,6 +26,9 @@ internal sealed record Mp3GaplessInfo(int SkipStart, int SkipEnd, long? TotalSam
 
     /// <summary>Largest delay or padding GetVbrTag accepts; above it the field counts as absent.</summary>
     public const int MaxField = 3000;
+
+    /// <summary>LAME's decoder delay for Layers I and II, 240 + 1 samples (get_audio.c: no IMDCT, the filterbank only).</summary>
+    public const int DecoderDelayLayerIOrII = 241;
 
     /// <summary>A stream without a tag: the decoder's delay only.</summary>
     public static Mp3GaplessInfo NoTag { get; } = new(DecoderDelay, 0, null, []);
@@ -44,7 +48,8 @@ internal sealed record Mp3GaplessInfo(int SkipStart, int SkipEnd, long? TotalSam
         int sideInfo = mpeg1 ? (mono ? 17 : 32) : (mono ? 9 : 17);
         int samplesPerFrame = mpeg1 ? 1152 : 576;
         int x = 4 + sideInfo;
-        if (((b[1] >> 1) & 3) != 1 || n < x + 8) return none;   // layer bits 01 = Layer III
+        if (((b[1] >> 1) & 3) != 1) return none with { SkipStart = DecoderDelayLayerIOrII };   // layer bits 01 = Layer III
+        if (n < x + 8) return none;
         var tag = b.AsSpan(x, 4);
         if (!tag.SequenceEqual("Xing"u8) && !tag.SequenceEqual("Info"u8)) return none;
         int flags = b[x + 7];

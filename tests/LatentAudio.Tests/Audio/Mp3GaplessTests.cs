@@ -25,6 +25,7 @@ public class Mp3GaplessTests(ITestOutputHelper output)
     [InlineData("lame_music44k_notag.mp3", 44100, 2)]   // no tag: lame -t
     [InlineData("ffmpeg_speech16k.mp3", 16000, 1)]      // FFmpeg libmp3lame: "Lavc" tag after an ID3v2 tag
     [InlineData("ffmpeg_stereo44k.mp3", 44100, 2)]
+    [InlineData("twolame_speech22k_b64.mp2", 22050, 1)] // Layer II (twolame; lame --decode --mp2input): 241 at the start
     public void LengthAndAlignmentEqualLameDecode(string file, int rate, int channels)
     {
         var (path, reference) = Load(file);
@@ -56,6 +57,7 @@ public class Mp3GaplessTests(ITestOutputHelper output)
     [InlineData("lame_music44k_notag.mp3")]
     [InlineData("ffmpeg_speech16k.mp3")]
     [InlineData("ffmpeg_stereo44k.mp3")]
+    [InlineData("twolame_speech22k_b64.mp2")]
     public void SamplesEqualLameDecode(string file)
     {
         var (path, reference) = Load(file);
@@ -185,6 +187,17 @@ public class Mp3GaplessTests(ITestOutputHelper output)
         Assert.Equal(0, info.SkipEnd);
         Assert.Null(info.TotalSamples);
         Assert.Empty(info.HideFromNLayer);
+    }
+
+    [Fact]
+    public void LayerIIDropsItsOwnDecoderDelay()
+    {
+        var frame = new byte[417];
+        new byte[] { 0xFF, 0xFD, 0x90, 0x00 }.CopyTo(frame, 0);   // MPEG-1 Layer II, 160 kbps, 44.1 kHz
+        var info = Mp3GaplessInfo.Read(new MemoryStream(frame), 0);
+        Assert.Equal(241, info.SkipStart);
+        Assert.Equal(0, info.SkipEnd);
+        Assert.Null(info.TotalSamples);
     }
 
     private static (string Path, AudioBuffer Reference) Load(string file)
