@@ -4,11 +4,12 @@ namespace LatentAudio.Audio;
 
 /// <summary>
 /// MPEG-1/2/2.5 audio (Layer III, and Layers I/II) through NLayer, the managed decoder of the NAudio project.
-/// NLayer 3.0.1 returns every decoded sample, so the encoder delay and end padding announced by a LAME/Info tag are
-/// trimmed here (<see cref="Mp3GaplessInfo"/>), which makes the output sample-aligned with what was encoded.
-/// Skip decodes and drops (NLayer's
-/// own seek restarts at a frame boundary without the bit reservoir, so it is not sample-exact). Every exception of
-/// the decoder is reported as <see cref="InvalidInputException"/>.
+/// Priming and padding are dropped as LAME's own decoder drops them (<see cref="Mp3GaplessInfo"/>: the tag's encoder
+/// delay + 529 at the start, padding − 529 at the end; 529 alone without a tag), so a LAME- or FFmpeg-made file
+/// decodes sample-aligned with <c>lame --decode</c> and as long. NLayer's own partial trimming is switched off by
+/// showing it the tag's fields as zero. Skip decodes and drops (NLayer's own seek restarts at a frame boundary
+/// without the bit reservoir, so it is not sample-exact). Every exception of the decoder is reported as
+/// <see cref="InvalidInputException"/>.
 /// </summary>
 public sealed class Mp3Reader : IAudioReader
 {
@@ -18,14 +19,19 @@ public sealed class Mp3Reader : IAudioReader
     private float[] _scratch = [];
     private long _primingLeft;       // decoded frames still to drop at the start
     private long _framesLeft;        // frames still to deliver (long.MaxValue when the tag does not say)
+    private readonly int _holdBack;  // decoded frames always kept back from the end (the padding after the decoder's delay)
+    private float[] _pending = [];   // decoded frames not yet delivered: [_pendingStart, _pendingStart + _pendingFrames)
+    private int _pendingStart, _pendingFrames;
+    private bool _decoderDone;
 
     public AudioFormatInfo Format { get; }
 
-    private Mp3Reader(Stream stream, MpegFile mpeg, string name, AudioFormatInfo format, Mp3GaplessInfo? gapless)
+    private Mp3Reader(Stream stream, MpegFile mpeg, string name, AudioFormatInfo format, Mp3GaplessInfo gapless)
     {
         _stream = stream; _mpeg = mpeg; _name = name; Format = format;
-        _primingLeft = gapless is null ? 0 : gapless.Delay + Mp3GaplessInfo.DecoderDelay;
-        _framesLeft = gapless?.TotalSamples ?? long.MaxValue;
+        _primingLeft = gapless.SkipStart;
+        _holdBack = gapless.SkipEnd;
+        _framesLeft = gapless.TotalSamples ?? long.MaxValue;
     }
 
     /// <summary>A plausible MPEG audio frame header (ISO 11172-3 §2.4.2.3): sync, no reserved version/layer/rate codes.</summary>
@@ -41,12 +47,15 @@ public sealed class Mp3Reader : IAudioReader
         {
             var gapless = Mp3GaplessInfo.Read(stream, firstFrameOffset);
             // NLayer sizes its buffers from size fields before it checks them against the stream: shown clamped.
-            var claims = Mp3SizeClaims.Find(stream);
-            var mpeg = new MpegFile(claims.Count == 0 ? stream : new PatchedReadStream(stream, claims));
+            // It would also trim by the gapless fields itself (not as LAME does): shown as zero.
+            var patches = Mp3SizeClaims.Find(stream);
+            patches.AddRange(gapless.HideFromNLayer);
+            var mpeg = new MpegFile(patches.Count == 0 ? stream : new PatchedReadStream(stream, patches));
             int rate = mpeg.SampleRate, channels = mpeg.Channels;
             if (rate <= 0 || channels <= 0) throw InvalidInputException.ForFile(name, "MPEG audio stream has no valid frame");
-            long bytes = mpeg.Length;
-            long? frames = gapless?.TotalSamples ?? (bytes > 0 ? bytes / sizeof(float) / channels : null);
+            long bytes = mpeg.Length;   // every decoded sample: NLayer trims nothing now
+            long? frames = gapless.TotalSamples
+                ?? (bytes > 0 ? Math.Max(0, bytes / sizeof(float) / channels - gapless.SkipStart - gapless.SkipEnd) : null);
             return new Mp3Reader(stream, mpeg, name, new AudioFormatInfo("MP3", rate, channels, frames, null), gapless);
         }
         catch (Exception e) when (e is not InvalidInputException)
@@ -64,9 +73,39 @@ public sealed class Mp3Reader : IAudioReader
             if (n == 0) return 0;
             _primingLeft -= n;
         }
-        int frames = ReadDecoded(destination[..((int)Math.Min(destination.Length / ch, _framesLeft) * ch)]);
+        int want = (int)Math.Min(destination.Length / ch, _framesLeft);
+        if (want <= 0) return 0;
+        int frames;
+        if (_holdBack == 0)
+        {
+            frames = ReadDecoded(destination[..(want * ch)]);
+        }
+        else
+        {
+            // LAME keeps the last padding − 529 decoded samples back wherever the stream ends (get_audio.c's pcm buffer),
+            // so a stream shorter or longer than its tag's frame count loses its padding all the same.
+            FillPending(want + _holdBack);
+            frames = Math.Min(want, Math.Max(0, _pendingFrames - _holdBack));
+            _pending.AsSpan(_pendingStart * ch, frames * ch).CopyTo(destination);
+            _pendingStart += frames; _pendingFrames -= frames;
+        }
         _framesLeft -= frames;
         return frames;
+    }
+
+    /// <summary>Decodes until <paramref name="frames"/> frames are pending or the decoder has nothing more.</summary>
+    private void FillPending(int frames)
+    {
+        int ch = Format.Channels;
+        if (_pending.Length < frames * ch) Array.Resize(ref _pending, frames * ch);
+        _pending.AsSpan(_pendingStart * ch, _pendingFrames * ch).CopyTo(_pending);
+        _pendingStart = 0;
+        while (!_decoderDone && _pendingFrames < frames)
+        {
+            int n = ReadDecoded(_pending.AsSpan(_pendingFrames * ch, (frames - _pendingFrames) * ch));
+            if (n == 0) _decoderDone = true;
+            _pendingFrames += n;
+        }
     }
 
     private int ReadDecoded(Span<float> destination) =>
