@@ -1,4 +1,5 @@
 using System.Globalization;
+using LatentAudio.Metrics;
 using LatentAudio.Reconstruction;
 
 namespace LatentAudio.Reports;
@@ -10,10 +11,25 @@ public sealed class ReportTable
     {
         Columns = report.Outputs.SelectMany(o => o.Metrics.Keys).Distinct().ToList();
         Rows = report.Outputs.Select(o => (o.Name, Columns.Select(c => o.Metrics.TryGetValue(c, out var v) ? Format(v) : "").ToList())).ToList();
+        Footnotes = report.Outputs.SelectMany(o => o.Metrics
+            .Where(kv => kv.Value.Value is null || kv.Value.Partial)
+            .Select(kv => kv.Value.Value is null
+                ? $"{o.Name} {kv.Key}: {kv.Value.Reason}"
+                : $"{o.Name} {kv.Key}*: partial, the mean over {kv.Value.Coverage} only; {kv.Value.Reason}"))
+            .Concat(report.Outputs.SelectMany(o => OutcomeJson.Notes(o.Metrics).Select(n => $"{o.Name} {n}")))
+            .ToList();
     }
 
     public IReadOnlyList<string> Columns { get; }
     public IReadOnlyList<(string Output, List<string> Cells)> Rows { get; }
+    /// <summary>Why a cell is n/a, +inf/-inf or starred (partial: what it covers), and the metrics' own notes.</summary>
+    public IReadOnlyList<string> Footnotes { get; }
+
+    /// <summary>A cell: the value; "n/a", "+inf" or "-inf" without one (the reason is a footnote); a star marks a
+    /// partial mean.</summary>
+    public static string Format(MetricOutcome o) =>
+        o.Value is double v ? Format(v) + (o.Partial ? "*" : "")
+        : o.Infinity > 0 ? "+inf" : o.Infinity < 0 ? "-inf" : "n/a";
 
     public static string Format(double v) =>
         !double.IsFinite(v) ? "n/a"
