@@ -37,7 +37,7 @@ public static class HtmlReport
         if (table.Footnotes.Count > 0)
         {
             sb.AppendLine("<ul class=\"footnotes\">");
-            foreach (var f in table.Footnotes) sb.AppendLine($"<li>{E(f)}</li>");
+            foreach (var f in table.Footnotes) sb.AppendLine($"<li>{E(f.Text)}</li>");
             sb.AppendLine("</ul>");
         }
 
