@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LatentAudio.Audio;
 using LatentAudio.Metrics;
+using LatentAudio.Reports;
 
 namespace LatentAudio.Cli;
 
@@ -20,7 +21,7 @@ public sealed class MetricsCommand : ICommand
                      except for loudness
           --rate R   common rate in Hz: a file at another rate is resampled to it (default 16000)
           --align    shift DEG by the best cross-correlation lag (within 50 ms) before scoring
-          --json     one JSON object: {"metrics": {key: number|null}, "notes": [...], ...}
+          --json     one JSON object: {"metrics": {key: number | {"value": null, "reason": ...}}, "notes": [...], ...}
           --only     comma-separated metric keys (see --list)
           --list     every metric with its definition, parameters, unit, direction and reference
         Different lengths are trimmed to the shorter (after --align); the output says so.
@@ -51,15 +52,13 @@ public sealed class MetricsCommand : ICommand
 
     internal static JsonObject ToJson(MetricReport report, string reference, string degraded)
     {
-        var values = new JsonObject();
-        foreach (var v in report.Values) values[v.Info.Key] = v.Value is double d && double.IsFinite(d) ? d : v.Value is double inf ? inf.ToString(CultureInfo.InvariantCulture) : null;
         return new JsonObject
         {
             ["reference"] = reference,
             ["degraded"] = degraded,
             ["sample_rate"] = report.SampleRate,
             ["samples"] = report.Samples,
-            ["metrics"] = values,
+            ["metrics"] = OutcomeJson.Write(report.ToDictionary()),
             ["notes"] = new JsonArray(report.Notes.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray()),
         };
     }
@@ -70,12 +69,13 @@ public sealed class MetricsCommand : ICommand
         w.WriteLine($"degraded  {degraded}");
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Samples} samples at {report.SampleRate} Hz ({(double)report.Samples / report.SampleRate:0.###} s)"));
         w.WriteLine();
-        int kw = Math.Max(6, report.Values.Max(v => v.Info.Key.Length));
+        int kw = Math.Max(6, report.Outcomes.Max(v => v.Info.Key.Length));
         w.WriteLine($"{"metric".PadRight(kw)}  {"value",12}  {"unit",-20}  direction");
-        foreach (var v in report.Values)
+        foreach (var (info, outcome) in report.Outcomes)
         {
-            string value = v.Value is double d ? d.ToString(Math.Abs(d) >= 1000 || double.IsInfinity(d) ? "G6" : "0.0000", CultureInfo.InvariantCulture) : "n/a";
-            w.WriteLine($"{v.Info.Key.PadRight(kw)}  {value,12}  {v.Info.Unit,-20}  {v.Info.Direction}");
+            // No value: the reason is among the notes below ("key: not computed (...)").
+            string value = ReportTable.Format(outcome);
+            w.WriteLine($"{info.Key.PadRight(kw)}  {value,12}  {info.Unit,-20}  {info.Direction}");
         }
         if (report.Notes.Count > 0)
         {

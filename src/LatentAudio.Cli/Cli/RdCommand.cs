@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using LatentAudio.Audio;
 using LatentAudio.Codec;
 using LatentAudio.Codec.Container;
@@ -8,11 +9,13 @@ using LatentAudio.Codec.Opus;
 using LatentAudio.Codec.Quantisation;
 using LatentAudio.Dsp;
 using LatentAudio.IO;
+using LatentAudio.Metrics;
+using LatentAudio.Reports;
 
 namespace LatentAudio.Cli;
 
-/// <summary>Scores a degraded 16 kHz mono signal against its reference: metric name → value (NaN = not computed).</summary>
-public delegate IReadOnlyDictionary<string, double> RdMetrics(float[] reference, float[] degraded, int sampleRate);
+/// <summary>Scores a degraded 16 kHz mono signal against its reference: metric name → value or the reason there is none.</summary>
+public delegate IReadOnlyDictionary<string, MetricOutcome> RdMetrics(float[] reference, float[] degraded, int sampleRate);
 
 /// <summary>
 /// <c>latentaudio rd INPUT... --model M [-o DIR]</c>: rate–distortion sweep of the latent codec (several targets
@@ -97,19 +100,19 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
         force |= resume; // the three files are recomputed from every input's rows
         Directory.CreateDirectory(outDir);
         AtomicFile.WriteAllText(Path.Combine(outDir, "rd.csv"), RdReport.Csv(rows), force);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "rd.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        AtomicFile.WriteAllText(Path.Combine(outDir, "rd.json"), new JsonObject
         {
             ["model"] = model.Identity.ToString(),
             ["note"] = "actual_kbps counts every file byte; latent points code a 16 kHz mono mix; opus is raw packets with 1-byte length prefixes",
-            ["points"] = rows,
-        }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }), force);
+            ["points"] = new JsonArray(rows.Select(r => (JsonNode?)RdReport.Json(r)).ToArray()),
+        }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), force);
         AtomicFile.WriteAllText(Path.Combine(outDir, "rd.html"), RdReport.Html(rows, model.Identity.ToString()), force);
         partial.Clear();
         context.Out.WriteLine($"wrote {Path.Combine(outDir, "rd.csv")}, rd.json, rd.html");
         return CliApp.ExitOk;
     }
 
-    private static Dictionary<string, object> Row(string input, string codec, string setting, double kbps, double? entropy, double? zstd, IReadOnlyDictionary<string, double> m)
+    private static Dictionary<string, object> Row(string input, string codec, string setting, double kbps, double? entropy, double? zstd, IReadOnlyDictionary<string, MetricOutcome> m)
     {
         var row = new Dictionary<string, object> { ["input"] = input, ["codec"] = codec, ["setting"] = setting, ["actual_kbps"] = kbps };
         if (entropy is { } e) row["entropy_kbps"] = e;
@@ -133,11 +136,11 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
     /// <summary>The metrics of each RD point, from the metrics library (definitions: latentaudio metrics --list).</summary>
     public static readonly string[] RdMetricKeys = ["mel_distance", "lsd", "stoi", "estoi", "si_sdr", "pesq_wb"];
 
-    public static IReadOnlyDictionary<string, double> LibraryMetrics(float[] reference, float[] degraded, int sampleRate) =>
+    public static IReadOnlyDictionary<string, MetricOutcome> LibraryMetrics(float[] reference, float[] degraded, int sampleRate) =>
         Reconstruction.ReconstructionMetrics.Create(RdMetricKeys)(reference, degraded, sampleRate);
 
     /// <summary>Cheap waveform-only metrics (SNR, SI-SDR) for fast tests of the sweep itself.</summary>
-    public static IReadOnlyDictionary<string, double> WaveformMetrics(float[] reference, float[] degraded, int sampleRate) =>
+    public static IReadOnlyDictionary<string, MetricOutcome> WaveformMetrics(float[] reference, float[] degraded, int sampleRate) =>
         Reconstruction.ReconstructionMetrics.Create(["snr", "si_sdr"])(reference, degraded, sampleRate);
 }
 
@@ -149,17 +152,36 @@ internal static class RdReport
     private static List<string> MetricNames(List<Dictionary<string, object>> rows) =>
         rows.SelectMany(r => r.Keys).Distinct().Where(k => !Fixed.Contains(k)).ToList();
 
+    /// <summary>One point as JSON: metric outcomes in the encoding of metrics.json (<see cref="OutcomeJson"/>).</summary>
+    public static JsonObject Json(Dictionary<string, object> row)
+    {
+        var node = new JsonObject();
+        foreach (var (k, v) in row)
+            node[k] = v switch
+            {
+                MetricOutcome o => OutcomeJson.Write(o),
+                double d => d,
+                _ => Convert.ToString(v, CultureInfo.InvariantCulture),
+            };
+        return node;
+    }
+
+    /// <summary>A metric without a value leaves its cell empty; the last column, "reasons", says why.</summary>
     public static string Csv(List<Dictionary<string, object>> rows)
     {
         var cols = Fixed.Concat(MetricNames(rows)).ToList();
-        var sb = new StringBuilder(string.Join(",", cols)).Append('\n');
+        var sb = new StringBuilder(string.Join(",", cols.Append("reasons"))).Append('\n');
         foreach (var r in rows)
-            sb.Append(string.Join(",", cols.Select(c => r.TryGetValue(c, out var v) ? Cell(v) : ""))).Append('\n');
+        {
+            var reasons = string.Join("; ", r.Where(kv => kv.Value is MetricOutcome { Value: null }).Select(kv => $"{kv.Key}: {((MetricOutcome)kv.Value).Reason}"));
+            sb.Append(string.Join(",", cols.Select(c => r.TryGetValue(c, out var v) ? Cell(v) : "").Append(Cell(reasons)))).Append('\n');
+        }
         return sb.ToString();
     }
 
     private static string Cell(object v) => v switch
     {
+        MetricOutcome o => o.Value is double ov ? ov.ToString("R", CultureInfo.InvariantCulture) : "",
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         string s when s.Contains(',') || s.Contains('"') => "\"" + s.Replace("\"", "\"\"") + "\"",
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
@@ -183,8 +205,8 @@ internal static class RdReport
     private static string Plot(List<Dictionary<string, object>> rows, string metric)
     {
         const int W = 420, H = 280, L = 50, B = 40;
-        var pts = rows.Where(r => r.ContainsKey(metric) && r[metric] is double v && double.IsFinite(v))
-            .Select(r => (Codec: (string)r["codec"], X: (double)r["actual_kbps"], Y: (double)r[metric])).ToList();
+        var pts = rows.Where(r => r.TryGetValue(metric, out var m) && m is MetricOutcome { Value: not null })
+            .Select(r => (Codec: (string)r["codec"], X: (double)r["actual_kbps"], Y: ((MetricOutcome)r[metric]).Value!.Value)).ToList();
         var ceiling = pts.Where(p => p.Codec == "latent-ceiling").ToList();
         pts = pts.Where(p => p.Codec != "latent-ceiling").ToList();
         if (pts.Count == 0) return "";

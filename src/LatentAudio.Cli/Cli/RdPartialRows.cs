@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using LatentAudio.IO;
+using LatentAudio.Metrics;
+using LatentAudio.Reports;
 
 namespace LatentAudio.Cli;
 
@@ -8,11 +11,13 @@ namespace LatentAudio.Cli;
 /// The rows of each finished input of an <c>rd</c> sweep, kept under DIR/.rd-partial/ (one file per input, written
 /// atomically) so that <c>rd --resume</c> after an interruption skips the inputs already scored. A file is trusted
 /// only when its key (model identity, sweep settings, input path) equals the current run's; the folder is removed
-/// once rd.csv, rd.json and rd.html are written. Values round-trip exactly (shortest round-trip doubles).
+/// once rd.csv, rd.json and rd.html are written. Values round-trip exactly (shortest round-trip doubles); metric
+/// outcomes in metrics.json's encoding (<see cref="OutcomeJson"/>), so a reason survives the resume.
 /// </summary>
 internal sealed class RdPartialRows(string outDir, string runKey)
 {
     private static readonly HashSet<string> TextColumns = ["input", "codec", "setting"];
+    private static readonly HashSet<string> NumberColumns = ["actual_kbps", "entropy_kbps", "zstd_kbps"]; // the rest are metrics
 
     private string Folder => Path.Combine(outDir, ".rd-partial");
 
@@ -31,7 +36,8 @@ internal sealed class RdPartialRows(string outDir, string runKey)
                 w.WriteStartObject();
                 foreach (var (k, v) in row)
                 {
-                    if (v is double d && double.IsFinite(d)) w.WriteNumber(k, d);
+                    if (v is MetricOutcome o) { w.WritePropertyName(k); OutcomeJson.Write(o).WriteTo(w); }
+                    else if (v is double d && double.IsFinite(d)) w.WriteNumber(k, d);
                     else if (v is double nf) w.WriteString(k, nf.ToString(CultureInfo.InvariantCulture));
                     else w.WriteString(k, Convert.ToString(v, CultureInfo.InvariantCulture));
                 }
@@ -59,13 +65,14 @@ internal sealed class RdPartialRows(string outDir, string runKey)
                 var row = new Dictionary<string, object>();
                 foreach (var p in r.EnumerateObject())
                     row[p.Name] = TextColumns.Contains(p.Name) ? p.Value.GetString()!
+                        : !NumberColumns.Contains(p.Name) ? OutcomeJson.Read(JsonNode.Parse(p.Value.GetRawText()))
                         : p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDouble()
                         : double.Parse(p.Value.GetString()!, CultureInfo.InvariantCulture);
                 rows.Add(row);
             }
             return rows;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or ArgumentException)
         {
             return null; // not ours or damaged: score the input again
         }

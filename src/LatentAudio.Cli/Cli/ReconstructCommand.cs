@@ -108,6 +108,7 @@ public sealed class ReconstructCommand : ICommand
         context.Out.WriteLine("  " + "output".PadRight(18) + string.Concat(keys.Select(k => k.PadLeft(14))));
         foreach (var o in report.Outputs)
             context.Out.WriteLine("  " + o.Name.PadRight(18) + string.Concat(keys.Select(k => (o.Metrics.TryGetValue(k, out var v) ? ReportTable.Format(v) : "").PadLeft(14))));
+        foreach (var f in table.Footnotes.Where(f => keys.Contains(f.Key))) context.Out.WriteLine("  " + f.Text);
     }
 }
 

@@ -27,18 +27,18 @@ public static class MetricCatalog
         "best_lag_ms", "Best lag", "ms", MetricDirection.None, 0.0,
         "lag maximising the cross-correlation sum_n ref[n] deg[n + lag]; positive = degraded is late",
         "search +-50 ms, integer samples", "cross-correlation alignment", CommonRate),
-        p => p.BestLag.Milliseconds);
+        p => { p.RequireAudible(degradedToo: true); return p.BestLag.Milliseconds; }); // no lag correlates with silence
 
     public static IMetric SnrAligned { get; } = new Metric(new(
         "snr_aligned", "SNR after alignment", "dB", MetricDirection.Higher, double.PositiveInfinity,
         "SNR on the overlap of ref[n] and deg[n + best_lag]", "best lag within +-50 ms", "standard definition", CommonRate),
-        p => { var (r, d) = Alignment.Overlap(p.Reference, p.Degraded, p.BestLag.Lag); return Waveform.Snr(r.Span, d.Span); });
+        p => { var (r, d) = AlignedOverlap(p); return Waveform.Snr(r.Span, d.Span); });
 
     public static IMetric SiSdrAligned { get; } = new Metric(new(
         "si_sdr_aligned", "SI-SDR after alignment", "dB", MetricDirection.Higher, double.PositiveInfinity,
         "SI-SDR on the overlap of ref[n] and deg[n + best_lag]", "best lag within +-50 ms, zero_mean",
         "Le Roux et al., ICASSP 2019", CommonRate),
-        p => { var (r, d) = Alignment.Overlap(p.Reference, p.Degraded, p.BestLag.Lag); return Waveform.SiSdr(r.Span, d.Span); });
+        p => { var (r, d) = AlignedOverlap(p); return Waveform.SiSdr(r.Span, d.Span); });
 
     public static IMetric SpectralCorr { get; } = new Metric(new(
         "spectral_corr", "Magnitude-spectrogram correlation", "", MetricDirection.Higher, 1.0,
@@ -79,7 +79,7 @@ public static class MetricCatalog
         "mean over resolutions of ||Y - X||_F/||Y||_F + mean|ln X - ln Y|, X = |STFT(deg)|, Y = |STFT(ref)|; asymmetric",
         "FFT 1024/2048/512, hops 120/240/50, windows 600/1200/240 (periodic Hann centred in the FFT), magnitude floor sqrt(1e-8)",
         "csteinmetz1/auraloss auraloss/freq.py MultiResolutionSTFTLoss() defaults", CommonRate),
-        MultiResolutionStft.Compute);
+        p => { p.RequireAudible(); return MultiResolutionStft.Compute(p); }); // its SC term divides by the reference's energy
 
     public static IMetric SpectralConvergence { get; } = new Metric(new(
         "spectral_convergence", "Spectral convergence", "", MetricDirection.Lower, 0.0,
@@ -107,13 +107,13 @@ public static class MetricCatalog
         "mean correlation of clipped, normalised 1/3-octave envelopes over 384 ms segments (speech only)",
         "10 kHz, 256/512 STFT hop 128, 15 bands from 150 Hz, 30 frames, beta -15 dB, 40 dB silent-frame removal",
         "Taal et al., IEEE TASLP 2011; mpariente/pystoi v0.4.1", "10 kHz (pystoi's Octave-compatible resampler)"),
-        p => p.Cached("stoi", () => Stoi.FromTenKilohertz(StoiInput(p).Clean, StoiInput(p).Degraded, extended: false)));
+        p => { p.RequireAudible(); return p.Cached("stoi", () => Stoi.FromTenKilohertz(StoiInput(p).Clean, StoiInput(p).Degraded, extended: false)); });
 
     public static IMetric StoiExtended { get; } = new Metric(new(
         "estoi", "Extended STOI", "", MetricDirection.Higher, 1.0,
         "mean inner product of row- then column-normalised 15x30 envelope segments, no clipping (speech only)",
         "as stoi", "Jensen & Taal, IEEE TASLP 2016; mpariente/pystoi v0.4.1", "10 kHz (pystoi's Octave-compatible resampler)"),
-        p => Stoi.FromTenKilohertz(StoiInput(p).Clean, StoiInput(p).Degraded, extended: true));
+        p => { p.RequireAudible(); return Stoi.FromTenKilohertz(StoiInput(p).Clean, StoiInput(p).Degraded, extended: true); });
 
     public static IMetric LufsRef { get; } = new Metric(new(
         "lufs_ref", "Integrated loudness of the reference", "LUFS", MetricDirection.None, null,
@@ -136,7 +136,20 @@ public static class MetricCatalog
     private static (double[] Clean, double[] Degraded) StoiInput(MetricPair p) =>
         p.Cached("stoi:input", () => Stoi.Prepare(p.Reference, p.Degraded, p.SampleRate));
 
-    private static double Loudness(MetricPair p, bool reference) =>
-        p.Cached(reference ? "lufs:ref" : "lufs:deg", () =>
+    private static double Loudness(MetricPair p, bool reference)
+    {
+        double lufs = p.Cached(reference ? "lufs:ref" : "lufs:deg", () =>
             new LoudnessMeter(p.SampleRate).Integrated(reference ? p.ReferenceAudio : p.DegradedAudio));
+        // The meter returns -inf as pyloudnorm does; in a report that is "silent", with the standard's reason.
+        return double.IsNegativeInfinity(lufs)
+            ? throw new MetricUnavailableException($"the {(reference ? "reference" : "degraded signal")} is silent: every 400 ms block is under the -70 LUFS absolute gate")
+            : lufs;
+    }
+
+    /// <summary>The overlap at the best lag; none when a signal is silent (no lag correlates with silence).</summary>
+    private static (ReadOnlyMemory<float> Reference, ReadOnlyMemory<float> Degraded) AlignedOverlap(MetricPair p)
+    {
+        p.RequireAudible(degradedToo: true);
+        return Alignment.Overlap(p.Reference, p.Degraded, p.BestLag.Lag);
+    }
 }

@@ -121,6 +121,34 @@ public sealed class MetricPair
         rate == SampleRate ? this : Cached("rate:" + rate, () => new MetricPair(
             ReferenceAudio.Resample(rate), DegradedAudio.Resample(rate), [], AppliedLag));
 
+    /// <summary>
+    /// Throws <see cref="MetricUnavailableException"/> when the reference (with <paramref name="degradedToo"/>, either
+    /// signal) is silent: a measure normalised by its spectrum or correlated with it has nothing to measure.
+    /// Silent means every sample exactly zero, or an RMS below float32's resolution (2^-24, -144 dB) relative to the
+    /// other signal's. Why that floor: the pair's spectrograms come out of one packed FFT per frame (reference real,
+    /// degraded imaginary), which leaks about 1e-16 of one signal into the other, so the spectrum of digital silence
+    /// beside a tone is rounding noise, and spectral convergence divided by it gave 5e15; a signal more than one
+    /// float32 step below its partner holds nothing its samples resolve next to it, and above the floor the leakage is
+    /// under 1e-8 of the signal. Waveform measures (SNR, SI-SDR) are exact sums and keep their own zero test.
+    /// </summary>
+    public void RequireAudible(bool degradedToo = false)
+    {
+        if (Silence(reference: true) is { } r) throw new MetricUnavailableException(r);
+        if (degradedToo && Silence(reference: false) is { } d) throw new MetricUnavailableException(d);
+    }
+
+    private string? Silence(bool reference)
+    {
+        double own = Cached(reference ? "energy:ref" : "energy:deg", () => Waveform.Energy(reference ? Reference : Degraded));
+        double other = Cached(reference ? "energy:deg" : "energy:ref", () => Waveform.Energy(reference ? Degraded : Reference));
+        string what = reference ? "reference" : "degraded signal";
+        const double Float32Resolution = 1.0 / (1 << 24);
+        if (own == 0) return $"the {what} is digital silence";
+        if (own < other * Float32Resolution * Float32Resolution)
+            return $"the {what} is silent (more than 144 dB below the other signal, under float32 resolution)";
+        return null;
+    }
+
     /// <summary>Cross-correlation lag of the degraded signal against the reference, within +- 50 ms.</summary>
     public LagEstimate BestLag => Cached("best_lag", () => Alignment.BestLag(Reference, Degraded, MaxLagSamples(50, SampleRate), SampleRate));
 

@@ -1,23 +1,25 @@
 namespace LatentAudio.Metrics;
 
-/// <summary>One metric's outcome: its value, or null with the reason in <see cref="Note"/>.</summary>
-public sealed record MetricValue(MetricInfo Info, double? Value, string? Note = null);
-
 /// <summary>The scores of one pair and what was done to the pair to compute them.</summary>
-public sealed class MetricReport(IReadOnlyList<MetricValue> values, IReadOnlyList<string> notes, int sampleRate, int samples)
+public sealed class MetricReport(IReadOnlyList<(MetricInfo Info, MetricOutcome Outcome)> outcomes, IReadOnlyList<string> notes, int sampleRate, int samples)
 {
-    public IReadOnlyList<MetricValue> Values { get; } = values;
-    /// <summary>Resampling, downmix, alignment, trimming, and any metric that could not be computed.</summary>
+    /// <summary>Every requested metric with its outcome, in registry order.</summary>
+    public IReadOnlyList<(MetricInfo Info, MetricOutcome Outcome)> Outcomes { get; } = outcomes;
+    /// <summary>Resampling, downmix, alignment, trimming, each metric's own notes ("key: ...") and any metric that
+    /// could not be computed.</summary>
     public IReadOnlyList<string> Notes { get; } = notes;
     public int SampleRate { get; } = sampleRate;
     public int Samples { get; } = samples;
 
-    /// <summary>The value of <paramref name="key"/> (null when unavailable); throws for a key not in the report.</summary>
-    public double? this[string key] =>
-        (Values.FirstOrDefault(v => v.Info.Key == key) ?? throw new KeyNotFoundException($"metric '{key}' not in this report")).Value;
+    /// <summary>The outcome of <paramref name="key"/>; throws for a key not in the report.</summary>
+    public MetricOutcome Outcome(string key) =>
+        Outcomes.FirstOrDefault(v => v.Info.Key == key).Outcome ?? throw new KeyNotFoundException($"metric '{key}' not in this report");
 
-    /// <summary>snake_case key -> value (null when unavailable), in report order.</summary>
-    public IReadOnlyDictionary<string, double?> ToDictionary() => Values.ToDictionary(v => v.Info.Key, v => v.Value);
+    /// <summary>The finite value of <paramref name="key"/>, null without one (<see cref="Outcome"/> says why).</summary>
+    public double? this[string key] => Outcome(key).Value;
+
+    /// <summary>snake_case key -> outcome, in report order.</summary>
+    public IReadOnlyDictionary<string, MetricOutcome> ToDictionary() => Outcomes.ToDictionary(v => v.Info.Key, v => v.Outcome);
 }
 
 /// <summary>Scores pairs: the entry point for the CLI, the reconstruct report and the codec's RD curves.</summary>
@@ -31,19 +33,15 @@ public static class MetricEvaluator
     public static MetricReport Evaluate(MetricPair pair, IReadOnlyList<IMetric> metrics)
     {
         var notes = pair.Notes.ToList();
-        var values = new List<MetricValue>(metrics.Count);
+        var outcomes = new List<(MetricInfo, MetricOutcome)>(metrics.Count);
         foreach (var m in metrics)
         {
-            try
-            {
-                values.Add(new MetricValue(m.Info, m.Compute(pair)));
-            }
-            catch (MetricUnavailableException e)
-            {
-                values.Add(new MetricValue(m.Info, null, e.Message));
-                notes.Add($"{m.Info.Key}: not computed ({e.Message})");
-            }
+            var outcome = m.Evaluate(pair);
+            outcomes.Add((m.Info, outcome));
+            notes.AddRange(outcome.Notes.Select(n => $"{m.Info.Key}: {n}"));
+            if (outcome.Value is null)
+                notes.Add(outcome.Infinity != 0 ? $"{m.Info.Key}: {outcome.Reason}" : $"{m.Info.Key}: not computed ({outcome.Reason})");
         }
-        return new MetricReport(values, notes, pair.SampleRate, pair.Length);
+        return new MetricReport(outcomes, notes, pair.SampleRate, pair.Length);
     }
 }

@@ -23,15 +23,23 @@ public static class PerceptualMetrics
         "32-band gammatone NSIM over aligned patches, mapped to MOS by Google's nu-SVR model (music and general audio)",
         "48 kHz (other rates upsampled), search window radius 60; ceiling 4.7321 (identical signals)",
         "Hines et al. 2015; Chinen et al., \"ViSQOL v3\", QoMEX 2020; google/visqol conformance values", "48 kHz (resampled)"),
-        p => Unavailable(() => Visqol.Compute(p.ReferenceAudio, p.DegradedAudio, VisqolMode.Audio).Mos));
+        p => VisqolOutcome(p, VisqolMode.Audio));
 
     public static IMetric VisqolSpeech { get; } = new Metric(new(
         "visqol_speech", "ViSQOL v3 speech mode (exponential mapping)", "MOS", MetricDirection.Higher, 5.0,
         "21-band gammatone NSIM over voice-active patches, exponential similarity-to-quality mapping scaled so NSIM 1 gives 5; the TensorFlow Lite lattice mapping is not implemented",
         "input rate (16 kHz intended)", "Hines et al. 2015; Chinen et al. 2020; google/visqol", "input rate"),
-        p => Unavailable(() => Visqol.Compute(p.ReferenceAudio, p.DegradedAudio, VisqolMode.Speech).Mos));
+        p => VisqolOutcome(p, VisqolMode.Speech));
 
-    private static double Unavailable(Func<double> compute)
+    /// <summary>MOS with ViSQOL's own notes (resampling to 48 kHz, alignment lag, rate caveats) kept on the outcome.</summary>
+    private static MetricOutcome VisqolOutcome(MetricPair p, VisqolMode mode)
+    {
+        var result = Unavailable(() => Visqol.Compute(p.ReferenceAudio, p.DegradedAudio, mode));
+        return double.IsFinite(result.Mos) ? MetricOutcome.Of(result.Mos, result.Notes)
+            : MetricOutcome.Unavailable($"ViSQOL's MOS is not finite ({result.Mos})", result.Notes);
+    }
+
+    private static T Unavailable<T>(Func<T> compute)
     {
         try { return compute(); }
         catch (InvalidInputException e) { throw new MetricUnavailableException(e.Message); }

@@ -10,13 +10,17 @@ public static class SpectralMetrics
     /// periodic Hann 1024, centred with reflect padding (AudioLDM2's STFT at 16 kHz).</summary>
     public static readonly StftConfig Linear = new(1024, 160, 1024);
 
-    public static double SpectralCorrelation(MetricPair pair) =>
-        Waveform.Pearson(pair.ReferenceMagnitude(Linear).Data, pair.DegradedMagnitude(Linear).Data);
+    public static double SpectralCorrelation(MetricPair pair)
+    {
+        pair.RequireAudible(degradedToo: true); // a silent side's spectrogram is FFT rounding: no correlation to speak of
+        return Waveform.Pearson(pair.ReferenceMagnitude(Linear).Data, pair.DegradedMagnitude(Linear).Data);
+    }
 
     /// <summary>||S_ref - S_deg||_F / ||S_ref||_F on the linear spectrogram (Arik et al. 2019's spectral
     /// convergence, the auraloss SC term, target = reference).</summary>
     public static double SpectralConvergence(MetricPair pair)
     {
+        pair.RequireAudible(); // the denominator is the reference's spectral energy
         var r = pair.ReferenceMagnitude(Linear).Data;
         var d = pair.DegradedMagnitude(Linear).Data;
         return SpectralConvergence(r, d);
@@ -37,6 +41,7 @@ public static class SpectralMetrics
     /// <summary>Pearson correlation of the model-domain log-mels of the pair at 16 kHz.</summary>
     public static double LogMelCorrelation(MetricPair pair)
     {
+        pair.RequireAudible(degradedToo: true);
         var p16 = pair.AtRate(ModelLogMel.SampleRate);
         var r = p16.Cached("logmel:ref", () => ModelLogMel.Compute(p16, reference: true));
         var d = p16.Cached("logmel:deg", () => ModelLogMel.Compute(p16, reference: false));

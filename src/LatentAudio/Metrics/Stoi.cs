@@ -103,7 +103,9 @@ public static class Stoi
     }
 
     // pystoi `row_col_normalize` on one 15 x 30 segment (band-major in seg[j * 30 + n]): each band's row
-    // mean-removed and scaled to unit norm, then each frame's column likewise.
+    // mean-removed and scaled to unit norm, then each frame's column likewise. pystoi first adds eps-scaled random
+    // noise, so a constant row (silence) becomes a random unit vector whose expected correlation is 0; without the
+    // noise (deterministic) such a row is left at zero, which gives that expectation instead of 0/0.
     private static void RowColumnNormalise(double[] tob, int start, double[] seg)
     {
         for (int j = 0; j < Bands; j++)
@@ -113,7 +115,7 @@ public static class Stoi
             mean /= SegmentFrames;
             double ss = 0;
             for (int n = 0; n < SegmentFrames; n++) { double v = seg[j * SegmentFrames + n] -= mean; ss += v * v; }
-            double inv = 1.0 / Math.Sqrt(ss);
+            double inv = ss > 0 ? 1.0 / Math.Sqrt(ss) : 0;
             for (int n = 0; n < SegmentFrames; n++) seg[j * SegmentFrames + n] *= inv;
         }
         for (int n = 0; n < SegmentFrames; n++)
@@ -123,7 +125,7 @@ public static class Stoi
             mean /= Bands;
             double ss = 0;
             for (int j = 0; j < Bands; j++) { double v = seg[j * SegmentFrames + n] -= mean; ss += v * v; }
-            double inv = 1.0 / Math.Sqrt(ss);
+            double inv = ss > 0 ? 1.0 / Math.Sqrt(ss) : 0;
             for (int j = 0; j < Bands; j++) seg[j * SegmentFrames + n] *= inv;
         }
     }

@@ -33,6 +33,8 @@ public static class Waveform
             rr += r * r; er += e * r;
         }
         if (rr == 0) throw new MetricUnavailableException("reference is constant");
+        // A constant degraded signal is all zero once its mean is removed: target and noise both vanish (0/0).
+        if (IsConstant(degraded)) throw new MetricUnavailableException("degraded signal is constant (nothing left after mean removal)");
         double alpha = er / rr, target = 0, noise = 0;
         for (int i = 0; i < n; i++)
         {
@@ -92,6 +94,12 @@ public static class Waveform
         double s = 0;
         foreach (var v in x) s += v;
         return x.Length == 0 ? 0 : s / x.Length;
+    }
+
+    private static bool IsConstant(ReadOnlySpan<float> x)
+    {
+        foreach (var v in x) if (v != x[0]) return false;
+        return true;
     }
 
     private static void CheckLengths(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -2,12 +2,14 @@ using LatentAudio.Models;
 
 namespace LatentAudio.Reconstruction;
 
-/// <summary>Computes named quality metrics of a degraded signal against its reference at one sample rate.</summary>
-public delegate IReadOnlyDictionary<string, double> PairMetrics(float[] reference, float[] degraded, int sampleRate);
+/// <summary>Computes named quality metrics of a degraded signal against its reference at one sample rate: each a
+/// finite value or the reason there is none.</summary>
+public delegate IReadOnlyDictionary<string, Metrics.MetricOutcome> PairMetrics(float[] reference, float[] degraded, int sampleRate);
 
 
-/// <summary>One written file and its metrics against the input (averaged over channels).</summary>
-public sealed record OutputEntry(string Name, string FileName, string Description, IReadOnlyDictionary<string, double> Metrics);
+/// <summary>One written file and its metrics against the input (duration-weighted means over segments and channels,
+/// with their coverage).</summary>
+public sealed record OutputEntry(string Name, string FileName, string Description, IReadOnlyDictionary<string, Metrics.MetricOutcome> Metrics);
 
 /// <summary>Everything a reconstruction of one input measured: the content of metrics.json and both reports.</summary>
 public sealed record ReconstructionReport

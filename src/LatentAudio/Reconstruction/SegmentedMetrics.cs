@@ -1,10 +1,14 @@
+using LatentAudio.Metrics;
+
 namespace LatentAudio.Reconstruction;
 
 /// <summary>
 /// Scores every output against the input while the samples stream past, in consecutive segments of equal length
 /// (at most <see cref="MaxSegmentSeconds"/>), so that an hour-long input is scored in bounded memory. An input no
 /// longer than one segment is scored whole, exactly as before; longer ones report the duration-weighted mean over
-/// segments (and say so). Channels are averaged, as for a short input.
+/// segments (and say so). Channels are averaged, as for a short input. Every segment of every channel is one part of
+/// the mean: a part without a value is left out and counted (<see cref="MetricOutcome.Mean"/>), so a metric that
+/// worked on some parts only is marked partial with its coverage, and one that worked nowhere keeps the reasons.
 /// </summary>
 public sealed class SegmentedMetrics
 {
@@ -21,7 +25,7 @@ public sealed class SegmentedMetrics
     private readonly long[] _boundaries;
     private readonly float[][] _reference;               // [channel]
     private readonly Dictionary<string, float[][]> _outputs; // name -> [channel]
-    private readonly Dictionary<string, Dictionary<string, (double Sum, double Weight)>> _totals;
+    private readonly Dictionary<string, Dictionary<string, List<(MetricOutcome Outcome, double Seconds)>>> _parts; // name -> key -> parts
     private int _segment;
     private int _filled;
 
@@ -34,7 +38,7 @@ public sealed class SegmentedMetrics
         int longest = (int)Enumerable.Range(0, segments).Max(i => _boundaries[i + 1] - _boundaries[i]);
         _reference = Alloc(channels, longest);
         _outputs = outputNames.ToDictionary(n => n, _ => Alloc(channels, longest));
-        _totals = outputNames.ToDictionary(n => n, _ => new Dictionary<string, (double, double)>());
+        _parts = outputNames.ToDictionary(n => n, _ => new Dictionary<string, List<(MetricOutcome, double)>>());
     }
 
     public int Segments => _boundaries.Length - 1;
@@ -60,30 +64,36 @@ public sealed class SegmentedMetrics
         }
     }
 
-    /// <summary>Per output, each metric's mean over channels and segments (NaN where no segment had a value).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Result()
+    /// <summary>Per output, each metric's duration-weighted mean over segments and channels with its coverage; no value
+    /// (and the parts' reasons) where no part had one.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricOutcome>> Result()
     {
         if (_segment != Segments) throw new InvalidOperationException($"only {_segment} of {Segments} segments were scored");
-        return _names.ToDictionary(n => n, n => (IReadOnlyDictionary<string, double>)_totals[n].ToDictionary(
-            kv => kv.Key, kv => kv.Value.Weight > 0 ? kv.Value.Sum / kv.Value.Weight : double.NaN));
+        return _names.ToDictionary(n => n, n => (IReadOnlyDictionary<string, MetricOutcome>)_parts[n].ToDictionary(
+            kv => kv.Key, kv => MetricOutcome.Mean(kv.Value)));
     }
 
     private void ScoreSegment(int length)
     {
+        // A channel's share of the segment: a value on one of two channels covers half its duration.
+        double seconds = (double)length / _rate / _channels;
         foreach (var n in _names)
         {
             var perChannel = Enumerable.Range(0, _channels)
                 .Select(c => _metrics(_reference[c].AsSpan(0, length).ToArray(), _outputs[n][c].AsSpan(0, length).ToArray(), _rate))
                 .ToList();
-            var totals = _totals[n];
-            foreach (var key in perChannel.SelectMany(m => m.Keys).Distinct())
+            var parts = _parts[n];
+            foreach (var key in parts.Keys.Concat(perChannel.SelectMany(m => m.Keys)).Distinct().ToList())
             {
-                // A metric the standard refuses on this segment (NaN) is left out of the mean rather than poisoning it;
-                // the key is kept so that it still shows, as NaN, when no segment had a value.
-                var values = perChannel.Select(m => m.TryGetValue(key, out var v) ? v : double.NaN).ToList();
-                double mean = values.Average();
-                var (sum, weight) = totals.GetValueOrDefault(key);
-                totals[key] = double.IsNaN(mean) ? (sum, weight) : (sum + mean * length, weight + length);
+                if (!parts.TryGetValue(key, out var list))
+                {
+                    // First seen after some segments: those segments had no value for it either.
+                    parts[key] = list = [];
+                    for (int i = 0; i < _segment * _channels; i++)
+                        list.Add((MetricOutcome.Unavailable("not returned for this segment"), (double)(_boundaries[i / _channels + 1] - _boundaries[i / _channels]) / _rate / _channels));
+                }
+                foreach (var m in perChannel)
+                    list.Add((m.TryGetValue(key, out var o) ? o : MetricOutcome.Unavailable("not returned for this segment"), seconds));
             }
         }
         _segment++;

@@ -34,6 +34,12 @@ public static class HtmlReport
             sb.AppendLine("</tr>");
         }
         sb.AppendLine("</tbody></table></div>");
+        if (table.Footnotes.Count > 0)
+        {
+            sb.AppendLine("<ul class=\"footnotes\">");
+            foreach (var f in table.Footnotes) sb.AppendLine($"<li>{E(f.Text)}</li>");
+            sb.AppendLine("</ul>");
+        }
 
         sb.AppendLine("<h2>Where the loss is</h2><ul>");
         foreach (var line in ReportTable.Attribution(r)) sb.AppendLine($"<li>{E(line)}</li>");

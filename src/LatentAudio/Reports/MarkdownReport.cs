@@ -20,6 +20,8 @@ public static class MarkdownReport
         sb.AppendLine("|---|" + string.Concat(table.Columns.Select(_ => "---:|")));
         foreach (var (output, cells) in table.Rows) sb.AppendLine($"| `{output}` | " + string.Join(" | ", cells) + " |");
         sb.AppendLine();
+        foreach (var f in table.Footnotes) sb.AppendLine("- " + f.Text);
+        if (table.Footnotes.Count > 0) sb.AppendLine();
         sb.AppendLine("## Where the loss is");
         sb.AppendLine();
         foreach (var line in ReportTable.Attribution(r)) sb.AppendLine("- " + line);

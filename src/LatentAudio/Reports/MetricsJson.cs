@@ -12,9 +12,11 @@ public static class MetricsJson
         var outputs = new JsonObject();
         foreach (var o in r.Outputs)
         {
-            var m = new JsonObject();
-            foreach (var (k, v) in o.Metrics) m[k] = Number(v);
-            outputs[o.Name] = new JsonObject { ["file"] = o.FileName, ["description"] = o.Description, ["metrics"] = m };
+            outputs[o.Name] = new JsonObject
+            {
+                ["file"] = o.FileName, ["description"] = o.Description, ["metrics"] = OutcomeJson.Write(o.Metrics),
+                ["notes"] = new JsonArray(OutcomeJson.Notes(o.Metrics).Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            };
         }
         var stages = new JsonObject();
         foreach (var (k, v) in r.StageSeconds) stages[k] = Math.Round(v, 6);
@@ -56,7 +58,8 @@ public static class MetricsJson
 
     public static string Serialize(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
-    /// <summary>NaN/Inf are not JSON: they become null.</summary>
+    /// <summary>NaN/Inf are not JSON: they become null (for the settings and timings here; metric outcomes have their
+    /// own encoding, <see cref="OutcomeJson"/>).</summary>
     private static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 
     private static string OnnxRuntimeVersion() =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LatentAudio.Metrics;
 using LatentAudio.Reconstruction;
 
 namespace LatentAudio.Reports;
@@ -10,10 +11,26 @@ public sealed class ReportTable
     {
         Columns = report.Outputs.SelectMany(o => o.Metrics.Keys).Distinct().ToList();
         Rows = report.Outputs.Select(o => (o.Name, Columns.Select(c => o.Metrics.TryGetValue(c, out var v) ? Format(v) : "").ToList())).ToList();
+        Footnotes = report.Outputs.SelectMany(o => o.Metrics.SelectMany(kv => Footnote(o.Name, kv.Key, kv.Value))).ToList();
+    }
+
+    private static IEnumerable<(string Output, string Key, string Text)> Footnote(string output, string key, MetricOutcome o)
+    {
+        if (o.Value is null) yield return (output, key, $"{output} {key}: {o.Reason}");
+        else if (o.Partial) yield return (output, key, $"{output} {key}*: partial, the mean over {o.Coverage} only; {o.Reason}");
+        foreach (var note in o.Notes) yield return (output, key, $"{output} {key}: {note}");
     }
 
     public IReadOnlyList<string> Columns { get; }
     public IReadOnlyList<(string Output, List<string> Cells)> Rows { get; }
+    /// <summary>Why a cell is n/a, +inf/-inf or starred (partial: what it covers), and the metrics' own notes.</summary>
+    public IReadOnlyList<(string Output, string Key, string Text)> Footnotes { get; }
+
+    /// <summary>A cell: the value; "n/a", "+inf" or "-inf" without one (the reason is a footnote); a star marks a
+    /// partial mean.</summary>
+    public static string Format(MetricOutcome o) =>
+        o.Value is double v ? Format(v) + (o.Partial ? "*" : "")
+        : o.Infinity > 0 ? "+inf" : o.Infinity < 0 ? "-inf" : "n/a";
 
     public static string Format(double v) =>
         !double.IsFinite(v) ? "n/a"

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using LatentAudio.Audio;
 using LatentAudio.Dsp;
+using LatentAudio.Reports;
 
 namespace LatentAudio.Tests.Metrics;
 
@@ -23,7 +25,10 @@ public sealed class MetricsCommandTests
         Assert.Equal(GoldenData.Value("libri1_noise20dB", "snr"), m.GetProperty("snr").GetDouble(), 1e-9);
         Assert.Equal(GoldenData.Value("libri1_noise20dB", "stoi"), m.GetProperty("stoi").GetDouble(), 1e-9);
         Assert.Equal(GoldenData.Value("libri1_noise20dB", "mrstft_float64"), m.GetProperty("mrstft").GetDouble(), 1e-9);
-        Assert.Equal(0, doc.RootElement.GetProperty("notes").GetArrayLength());
+        // Nothing was done to the pair; the only notes are ViSQOL audio mode's own (its 48 kHz resampling).
+        var notes = doc.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
+        Assert.Contains(notes, n => n.StartsWith("visqol_audio: ") && n.Contains("48 kHz"));
+        Assert.All(notes, n => Assert.StartsWith("visqol_", n));
         Assert.Equal(16000, doc.RootElement.GetProperty("sample_rate").GetInt32());
     }
 
@@ -38,13 +43,16 @@ public sealed class MetricsCommandTests
     }
 
     [Fact]
-    public void IdenticalFilesReportInfiniteSnrAsAString()
+    public void IdenticalFilesReportInfiniteSnrAsAnOutcomeWithAReason()
     {
         var (code, stdout, _) = Cli.Run("metrics", PairFile("libri1_ref.wav"), PairFile("libri1_ref.wav"), "--json", "--only", "snr,pearson");
         Assert.Equal(0, code);
-        using var doc = JsonDocument.Parse(stdout);
-        Assert.Equal("Infinity", doc.RootElement.GetProperty("metrics").GetProperty("snr").GetString());
-        Assert.Equal(1.0, doc.RootElement.GetProperty("metrics").GetProperty("pearson").GetDouble(), 12);
+        var metrics = JsonNode.Parse(stdout)!["metrics"]!;
+        var snr = OutcomeJson.Read(metrics["snr"]);
+        Assert.Null(snr.Value);
+        Assert.Equal(1, snr.Infinity);
+        Assert.StartsWith("+infinite", snr.Reason);
+        Assert.Equal(1.0, OutcomeJson.Read(metrics["pearson"]).Value!.Value, 12);
     }
 
     [Fact]
@@ -115,7 +123,7 @@ public sealed class MetricsCommandTests
     }
 
     [Fact]
-    public void ShortSignalsGiveNullsWithNotesNotCrashes()
+    public void ShortSignalsGiveReasonsNotCrashes()
     {
         using var tmp = new TestPaths.TempDir();
         var a = AudioFile.Read(PairFile("libri1_ref.wav")).Slice(20000, 3000);
@@ -124,8 +132,13 @@ public sealed class MetricsCommandTests
         var (code, stdout, err) = Cli.Run("metrics", f, f, "--json");
         Assert.True(code == 0, err);
         using var doc = JsonDocument.Parse(stdout);
-        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("metrics").GetProperty("stoi").ValueKind);
-        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("metrics").GetProperty("lufs_ref").ValueKind);
+        var metrics = JsonNode.Parse(stdout)!["metrics"]!;
+        foreach (var key in new[] { "stoi", "lufs_ref" })
+        {
+            var outcome = OutcomeJson.Read(metrics[key]);
+            Assert.Null(outcome.Value);
+            Assert.False(string.IsNullOrWhiteSpace(outcome.Reason), key);
+        }
         Assert.Contains(doc.RootElement.GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("stoi:"));
     }
 }

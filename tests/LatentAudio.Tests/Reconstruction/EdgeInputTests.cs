@@ -1,8 +1,10 @@
+using System.Text.Json.Nodes;
 using LatentAudio.Audio;
+using LatentAudio.Reports;
 
 namespace LatentAudio.Tests.Reconstruction;
 
-/// <summary>Degenerate inputs still give a result without NaN, or a clear message.</summary>
+/// <summary>Degenerate inputs still give finite samples and, per metric, a finite value or a reason.</summary>
 public class EdgeInputTests
 {
     public static TheoryData<string> Signals => new() { "short", "silence", "dc", "square", "clipped" };
@@ -27,11 +29,23 @@ public class EdgeInputTests
         WavWriter.Write(dir.File("x.wav"), AudioBuffer.Mono(x, 16000), WavSampleFormat.Float32);
         var (code, _, err) = Cli.Run("reconstruct", dir.File("x.wav"), "--model", model.Folder, "-o", dir.File("out"), "--decoder", "all", "--iterations", "2", "--metrics", "snr,lsd");
         Assert.True(code == 0, err);
-        foreach (var f in Directory.GetFiles(dir.File("out"), "*.wav"))
+        var files = Directory.GetFiles(dir.File("out"), "*.wav");
+        Assert.Equal(5, files.Length); // input + 2 decoders x (vae, oracle)
+        foreach (var f in files)
         {
             var y = AudioFile.Read(f);
             Assert.Equal(n, y.Length);
+            for (int c = 0; c < y.ChannelCount; c++)
+                Assert.True(y.Channel(c).All(float.IsFinite), $"{Path.GetFileName(f)} has a non-finite sample");
         }
-        Assert.DoesNotContain("NaN", File.ReadAllText(Path.Combine(dir.File("out"), "metrics.json")));
+        var outputs = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "metrics.json")))!["outputs"]!.AsObject();
+        Assert.Equal(4, outputs.Count);
+        foreach (var (name, output) in outputs)
+            foreach (var key in new[] { "snr", "lsd" })
+            {
+                var outcome = OutcomeJson.Read(output!["metrics"]![key]);
+                if (outcome.Value is double v) Assert.True(double.IsFinite(v), $"{name} {key}");
+                else Assert.False(string.IsNullOrWhiteSpace(outcome.Reason), $"{name} {key}: no value and no reason");
+            }
     }
 }
