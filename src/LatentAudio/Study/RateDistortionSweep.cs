@@ -1,0 +1,74 @@
+using System.Globalization;
+using LatentAudio.Audio;
+using LatentAudio.Codec;
+using LatentAudio.Codec.Opus;
+using LatentAudio.Codec.Quantisation;
+using LatentAudio.Metrics;
+using LatentAudio.Tensors;
+
+namespace LatentAudio.Study;
+
+/// <summary>Scores a degraded 16 kHz mono signal against its reference: metric name → value or the reason there is none.</summary>
+public delegate IReadOnlyDictionary<string, MetricOutcome> RdMetrics(float[] reference, float[] degraded, int sampleRate);
+
+/// <summary>One point of a rate–distortion sweep: a codec at one setting on one input, its real bitrate and its metrics.</summary>
+/// <param name="ActualKbps">Every byte of the coded file (or Opus packets with their length prefixes) per second of input.</param>
+public sealed record RdPoint(string Input, string Codec, string Setting, double ActualKbps, double? EntropyKbps, double? ZstdKbps,
+    IReadOnlyDictionary<string, MetricOutcome> Metrics)
+{
+    /// <summary>The point as a flat row (the fixed columns, then one entry per metric), as rd.csv and rd.json list it.</summary>
+    public Dictionary<string, object> ToRow()
+    {
+        var row = new Dictionary<string, object> { ["input"] = Input, ["codec"] = Codec, ["setting"] = Setting, ["actual_kbps"] = ActualKbps };
+        if (EntropyKbps is { } e) row["entropy_kbps"] = e;
+        if (ZstdKbps is { } z) row["zstd_kbps"] = z;
+        foreach (var (k, v) in Metrics) row[k] = v;
+        return row;
+    }
+}
+
+/// <summary>
+/// The rate–distortion sweep of the latent codec against Opus on one input: the input is mixed to mono and resampled
+/// to 16 kHz (the rate both codecs code); the unquantised latent (the ceiling: the engine's round trip without
+/// quantisation), the latent codec at every quantiser setting (encoded to a real file in memory and decoded back) and
+/// Opus at its standard bitrates are each scored against that signal.
+/// </summary>
+public sealed class RateDistortionSweep(LatentCodec codec, Func<Tensor, float[]> vocode, IReadOnlyList<QuantiserSettings> settings, RdMetrics metrics)
+{
+    /// <summary>AudioLDM2's latent: 8 × 16 values per 40 ms latent frame (25 frames/s) as float32 = 102.4 kbps.</summary>
+    public const double CeilingKbps = 3200 * 32 / 1000.0;
+
+    /// <summary>The points of <paramref name="original"/>; <paramref name="progress"/> hears each latent point, <paramref name="warning"/> Opus concealment.</summary>
+    public IReadOnlyList<RdPoint> Run(AudioBuffer original, string name, Action<string>? progress = null, Action<string>? warning = null)
+    {
+        original.EnsureFinite(name);
+        var ref16 = original.ToMono(ChannelMode.Mix).Resample(OpusBaseline.SampleRate);
+        var reference = ref16.Channel(0);
+        int rate = OpusBaseline.SampleRate;
+        var points = new List<RdPoint>();
+
+        var ceiling = codec.MelsToAudio(codec.UnquantisedMels(ref16, ChannelMode.Mix, name), vocode).Channel(0);
+        points.Add(new RdPoint(name, "latent-ceiling", "float32", CeilingKbps, null, null, metrics(reference, ceiling, rate)));
+        foreach (var s in settings)
+        {
+            using var ms = new MemoryStream();
+            var report = codec.Encode(ref16, ms, new LatentCodecOptions(s, ChannelMode.Mix), name);
+            ms.Position = 0;
+            var decoded = codec.DecodeAudio(ms, name, vocode).Channel(0);
+            string label = s.Mode == StepMode.TargetBitrate
+                ? string.Create(CultureInfo.InvariantCulture, $"target {s.Value:0.###} kbps")
+                : string.Create(CultureInfo.InvariantCulture, $"step {s.Value:0.#####}");
+            points.Add(new RdPoint(name, "latent", label, report.ActualKbps, report.EntropyKbps, report.ZstdKbps, metrics(reference, decoded, rate)));
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"latent {label}: {report.ActualKbps:0.###} kbps actual"));
+        }
+        foreach (var kbps in OpusBaseline.StandardKbps)
+        {
+            var enc = OpusBaseline.Encode(reference, kbps);
+            var (decoded, concealed) = OpusBaseline.DecodeConcealing(enc.File, name);
+            if (concealed > 0)
+                warning?.Invoke($"opus {kbps} kbps: {concealed} packet(s) the managed decoder rejects were concealed (Concentus bug)");
+            points.Add(new RdPoint(name, "opus", $"{kbps} kbps CBR", enc.MeasuredKbps, null, null, metrics(reference, decoded, rate)));
+        }
+        return points;
+    }
+}
