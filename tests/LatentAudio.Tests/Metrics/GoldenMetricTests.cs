@@ -1,5 +1,7 @@
 using LatentAudio.Metrics;
 using Xunit.Abstractions;
+using LatentAudio.Metrics.Loudness;
+using LatentAudio.Metrics.Spectral;
 
 namespace LatentAudio.Tests.Metrics;
 

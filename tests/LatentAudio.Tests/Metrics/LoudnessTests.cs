@@ -2,6 +2,7 @@ using System.Text.Json;
 using LatentAudio.Audio;
 using LatentAudio.Metrics;
 using Xunit.Abstractions;
+using LatentAudio.Metrics.Loudness;
 
 namespace LatentAudio.Tests.Metrics;
 

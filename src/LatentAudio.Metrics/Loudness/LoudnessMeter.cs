@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using LatentAudio.Audio;
 
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Loudness;
 
 /// <summary>
 /// Integrated loudness, ITU-R BS.1770-4 / EBU R128, in LUFS: K-weighting, mean square in 400 ms blocks with 75 %

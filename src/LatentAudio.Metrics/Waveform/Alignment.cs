@@ -1,7 +1,7 @@
 using System.Numerics;
 using LatentAudio.Dsp;
 
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Waveform;
 
 /// <summary>Best lag of a cross-correlation search; positive means the degraded signal is late
 /// (deg[n] ~ ref[n - Lag]).</summary>
@@ -66,8 +66,8 @@ public static class Alignment
         }
         var (rs, ds, len) = OverlapRange(nr, nd, best);
         ReadOnlySpan<float> r0 = reference.Slice(rs, len), d0s = degraded.Slice(ds, len);
-        double er = Waveform.Energy(r0), ed = Waveform.Energy(d0s);
-        double corr = er > 0 && ed > 0 ? Waveform.Dot(r0, d0s) / Math.Sqrt(er * ed) : 0;
+        double er = WaveformMeasures.Energy(r0), ed = WaveformMeasures.Energy(d0s);
+        double corr = er > 0 && ed > 0 ? WaveformMeasures.Dot(r0, d0s) / Math.Sqrt(er * ed) : 0;
         return new LagEstimate(best, sampleRate, corr);
     }
 

@@ -1,3 +1,8 @@
+using LatentAudio.Metrics.Intelligibility;
+using LatentAudio.Metrics.Loudness;
+using LatentAudio.Metrics.Spectral;
+using LatentAudio.Metrics.Waveform;
+
 namespace LatentAudio.Metrics;
 
 /// <summary>Every metric of this library with its definition (the registry lists which are run, in order).</summary>
@@ -9,19 +14,19 @@ public static class MetricCatalog
         "snr", "Signal-to-noise ratio", "dB", MetricDirection.Higher, double.PositiveInfinity,
         "10 log10(sum ref^2 / sum (ref - deg)^2); not delay- or gain-tolerant",
         "no epsilon, no mean removal", "standard definition", CommonRate),
-        p => Waveform.Snr(p.Reference, p.Degraded));
+        p => WaveformMeasures.Snr(p.Reference, p.Degraded));
 
     public static IMetric SiSdr { get; } = new Metric(new(
         "si_sdr", "Scale-invariant signal-to-distortion ratio", "dB", MetricDirection.Higher, double.PositiveInfinity,
         "means removed; alpha = <deg, ref>/<ref, ref>; 10 log10(|alpha ref|^2 / |deg - alpha ref|^2)",
         "zero_mean, no epsilon", "Le Roux et al., \"SDR - half-baked or well done?\", ICASSP 2019", CommonRate),
-        p => Waveform.SiSdr(p.Reference, p.Degraded));
+        p => WaveformMeasures.SiSdr(p.Reference, p.Degraded));
 
     public static IMetric Pearson { get; } = new Metric(new(
         "pearson", "Waveform correlation", "", MetricDirection.Higher, 1.0,
         "Pearson correlation coefficient of the two waveforms at lag 0",
         "lag 0", "Pearson 1895", CommonRate),
-        p => Waveform.Pearson(p.Reference, p.Degraded));
+        p => WaveformMeasures.Pearson(p.Reference, p.Degraded));
 
     public static IMetric BestLag { get; } = new Metric(new(
         "best_lag_ms", "Best lag", "ms", MetricDirection.None, 0.0,
@@ -32,13 +37,13 @@ public static class MetricCatalog
     public static IMetric SnrAligned { get; } = new Metric(new(
         "snr_aligned", "SNR after alignment", "dB", MetricDirection.Higher, double.PositiveInfinity,
         "SNR on the overlap of ref[n] and deg[n + best_lag]", "best lag within +-50 ms", "standard definition", CommonRate),
-        p => { var (r, d) = AlignedOverlap(p); return Waveform.Snr(r.Span, d.Span); });
+        p => { var (r, d) = AlignedOverlap(p); return WaveformMeasures.Snr(r.Span, d.Span); });
 
     public static IMetric SiSdrAligned { get; } = new Metric(new(
         "si_sdr_aligned", "SI-SDR after alignment", "dB", MetricDirection.Higher, double.PositiveInfinity,
         "SI-SDR on the overlap of ref[n] and deg[n + best_lag]", "best lag within +-50 ms, zero_mean",
         "Le Roux et al., ICASSP 2019", CommonRate),
-        p => { var (r, d) = AlignedOverlap(p); return Waveform.SiSdr(r.Span, d.Span); });
+        p => { var (r, d) = AlignedOverlap(p); return WaveformMeasures.SiSdr(r.Span, d.Span); });
 
     public static IMetric SpectralCorr { get; } = new Metric(new(
         "spectral_corr", "Magnitude-spectrogram correlation", "", MetricDirection.Higher, 1.0,

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Intelligibility;
 
 /// <summary>
 /// pystoi's resampler (mpariente/pystoi `pystoi/utils.py` `_resample_window_oct` / `resample_oct`, a port of

@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using LatentAudio.Dsp;
 
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Spectral;
 
 /// <summary>One resolution of auraloss's STFTLoss: spectral convergence and log-magnitude L1.</summary>
 public readonly record struct StftLossTerms(int NFft, int Hop, int Win, int Frames, int Bins, double SpectralConvergence, double LogMagnitude)

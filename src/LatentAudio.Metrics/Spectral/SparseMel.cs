@@ -1,6 +1,6 @@
 using LatentAudio.Dsp;
 
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Spectral;
 
 /// <summary>
 /// A librosa mel filterbank (<see cref="MelFilterbank"/>) stored as each band's non-zero bin range, so that

@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Spectral;
 
 /// <summary>A magnitude spectrogram, frame-major and flat: value (t, k) at <c>Data[t * Bins + k]</c>.</summary>
 public sealed class Spectrogram(double[] data, int frames, int bins)

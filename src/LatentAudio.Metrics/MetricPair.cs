@@ -1,5 +1,7 @@
 using LatentAudio.Audio;
 using LatentAudio.Dsp;
+using LatentAudio.Metrics.Spectral;
+using LatentAudio.Metrics.Waveform;
 
 namespace LatentAudio.Metrics;
 
@@ -139,8 +141,8 @@ public sealed class MetricPair
 
     private string? Silence(bool reference)
     {
-        double own = Cached(reference ? "energy:ref" : "energy:deg", () => Waveform.Energy(reference ? Reference : Degraded));
-        double other = Cached(reference ? "energy:deg" : "energy:ref", () => Waveform.Energy(reference ? Degraded : Reference));
+        double own = Cached(reference ? "energy:ref" : "energy:deg", () => WaveformMeasures.Energy(reference ? Reference : Degraded));
+        double other = Cached(reference ? "energy:deg" : "energy:ref", () => WaveformMeasures.Energy(reference ? Degraded : Reference));
         string what = reference ? "reference" : "degraded signal";
         const double Float32Resolution = 1.0 / (1 << 24);
         if (own == 0) return $"the {what} is digital silence";

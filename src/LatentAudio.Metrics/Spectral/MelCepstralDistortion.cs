@@ -1,6 +1,6 @@
 using LatentAudio.Dsp;
 
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Spectral;
 
 /// <summary>
 /// Mel-cepstral distortion, frame-aligned (no DTW), on MFCC-style mel cepstra with the parameters the

@@ -1,7 +1,7 @@
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Waveform;
 
 /// <summary>Sample-domain measures in float64 (definitions in <see cref="MetricCatalog"/>).</summary>
-public static class Waveform
+public static class WaveformMeasures
 {
     /// <summary>10 log10(sum ref^2 / sum (ref - deg)^2), no epsilon; +inf for identical signals.</summary>
     public static double Snr(ReadOnlySpan<float> reference, ReadOnlySpan<float> degraded)

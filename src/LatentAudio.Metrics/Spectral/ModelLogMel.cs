@@ -1,6 +1,6 @@
 using LatentAudio.Dsp;
 
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Spectral;
 
 /// <summary>
 /// The AudioLDM2 model-domain log-mel used by logmel_corr: ln(max(melfb_slaney(16000, 1024, 64, 0, 8000) |STFT|,

@@ -1,7 +1,8 @@
 using System.Numerics.Tensors;
 using LatentAudio.Dsp;
+using LatentAudio.Metrics.Waveform;
 
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Spectral;
 
 /// <summary>Phase-blind measures on magnitude spectrograms (definitions in <see cref="MetricCatalog"/>).</summary>
 public static class SpectralMetrics
@@ -13,7 +14,7 @@ public static class SpectralMetrics
     public static double SpectralCorrelation(MetricPair pair)
     {
         pair.RequireAudible(degradedToo: true); // a silent side's spectrogram is FFT rounding: no correlation to speak of
-        return Waveform.Pearson(pair.ReferenceMagnitude(Linear).Data, pair.DegradedMagnitude(Linear).Data);
+        return WaveformMeasures.Pearson(pair.ReferenceMagnitude(Linear).Data, pair.DegradedMagnitude(Linear).Data);
     }
 
     /// <summary>||S_ref - S_deg||_F / ||S_ref||_F on the linear spectrogram (Arik et al. 2019's spectral
@@ -45,7 +46,7 @@ public static class SpectralMetrics
         var p16 = pair.AtRate(ModelLogMel.SampleRate);
         var r = p16.Cached("logmel:ref", () => ModelLogMel.Compute(p16, reference: true));
         var d = p16.Cached("logmel:deg", () => ModelLogMel.Compute(p16, reference: false));
-        return Waveform.Pearson(r.Data, d.Data);
+        return WaveformMeasures.Pearson(r.Data, d.Data);
     }
 
     /// <summary>
@@ -81,7 +82,7 @@ public static class SpectralMetrics
 
     private static float[] PeakNormalised(float[] x)
     {
-        double mean = Waveform.Mean(x), peak = 0;
+        double mean = WaveformMeasures.Mean(x), peak = 0;
         foreach (var v in x) peak = Math.Max(peak, Math.Abs(v - mean));
         if (peak == 0) throw new MetricUnavailableException("a signal is constant (no peak to normalise by)");
         var y = new float[x.Length];

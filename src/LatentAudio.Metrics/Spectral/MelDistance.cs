@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using LatentAudio.Dsp;
 
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Spectral;
 
 /// <summary>
 /// Settings of descript-audio-codec's MelSpectrogramLoss (`dac/nn/loss.py`, copied from descript-audiotools).

@@ -1,7 +1,7 @@
 using System.Numerics;
 using LatentAudio.Dsp;
 
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Intelligibility;
 
 /// <summary>
 /// STOI (Taal et al., IEEE TASLP 2011) and extended STOI (Jensen &amp; Taal, IEEE TASLP 2016) exactly as pystoi

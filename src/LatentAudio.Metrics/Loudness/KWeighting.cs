@@ -1,4 +1,4 @@
-namespace LatentAudio.Metrics;
+namespace LatentAudio.Metrics.Loudness;
 
 /// <summary>A biquad section b/a normalised so a0 = 1, run as scipy.signal.lfilter (direct form II transposed).</summary>
 public readonly record struct Biquad(double B0, double B1, double B2, double A1, double A2)
