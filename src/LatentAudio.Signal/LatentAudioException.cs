@@ -21,6 +21,8 @@ public enum Remedy
     FixDuration,
     /// <summary>The common sample rate asked for is wrong.</summary>
     FixRate,
+    /// <summary>Accept an input shorter than its header declares and use what is there.</summary>
+    AllowTruncated,
 }
 
 /// <summary>Base of every error LatentAudio raises on purpose. Its message is one line meant for a user.</summary>

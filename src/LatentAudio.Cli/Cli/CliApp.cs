@@ -33,6 +33,14 @@ public static class CliApp
             context.Out.WriteLine(command.Usage);
             return ExitOk;
         }
+        using var interruption = context.HandlesSignals ? Interruption.Install(command.Name, context.Error) : null;
+        int code = RunCommand(command, argv, context);
+        // A signal that arrived while the command was unwinding decides the exit code (its handler exits with it too).
+        return interruption?.ExitCode ?? code;
+    }
+
+    private static int RunCommand(ICommand command, string[] argv, CliContext context)
+    {
         try
         {
             return command.Run(new CommandArgs(argv.Skip(1)), context);
@@ -98,6 +106,7 @@ public static class CliApp
         Remedy.FixOffset => " (--offset)",
         Remedy.FixDuration => " (--seconds)",
         Remedy.FixRate => " (--rate)",
+        Remedy.AllowTruncated => " (use --allow-truncated to read what is there)",
         _ => "",
     };
 

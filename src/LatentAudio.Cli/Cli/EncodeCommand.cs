@@ -34,21 +34,29 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
         var policy = ParsePolicy(args.Option("--channels") ?? "mix");
         var reportPath = args.Option("--report");
         bool force = args.Flag("--force"), resume = args.Flag("--resume");
-        var jobs = CodecPaths.Jobs(args.Positionals(min: 1), output, LatentFileFormat.Extension);
+        var truncation = TruncationOption.Read(args);
+        var batch = new BatchRunner(Name, context);
+        var arguments = args.Positionals(min: 1);
+        var jobs = CodecPaths.Jobs(arguments, batch.Expand(arguments), output, LatentFileFormat.Extension);
+        if (jobs.Count == 0) return batch.Finish();
+        foreach (var folder in jobs.Select(j => Path.GetDirectoryName(Path.GetFullPath(j.Output))!).Distinct()) StaleTemporaryFiles.Remove(folder, context);
 
         using var model = models.Load(modelSpec, null);
         var codec = new LatentCodec(model.Vae, model.Identity, model.FrontEnd);
         var reports = new List<Dictionary<string, object>>();
-        foreach (var (input, target) in jobs)
+        foreach (var (input, target) in jobs) batch.Run(input, () =>
         {
             if (resume && File.Exists(target))
             {
                 context.Error.WriteLine($"{input}: done already ({target}), skipped (--resume)");
-                continue;
+                return BatchOutcome.Skipped;
             }
             BitrateReport? report = null;
+            var truncated = new List<string>();
+            var read = truncation.For(truncated);
             // the input is read in passes, block by block (level, then windows): memory does not grow with its length
-            AtomicFile.Write(target, force, s => report = codec.Encode(() => AudioFile.OpenReader(input), s, new LatentCodecOptions(settings, policy), input));
+            AtomicFile.Write(target, force, s => report = codec.Encode(() => AudioFile.OpenReader(input, read), s, new LatentCodecOptions(settings, policy), input));
+            TruncationOption.Warn(context, Name, truncated);
             context.Out.WriteLine($"{input} -> {target}");
             context.Out.WriteLine(report!.ToText());
             var row = report.ToDictionary();
@@ -57,11 +65,13 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
             row["model"] = model.Identity.ToString();
             row["quantiser"] = $"{settings.Mode} {settings.Value}";
             row["channel_policy"] = policy.ToString().ToLowerInvariant();
+            if (truncated.Count > 0) row["notes"] = truncated;
             reports.Add(row);
-        }
+            return BatchOutcome.Done;
+        });
         if (reportPath is not null)
             AtomicFile.WriteAllText(reportPath, JsonSerializer.Serialize(reports, new JsonSerializerOptions { WriteIndented = true }), force);
-        return CliApp.ExitOk;
+        return batch.Finish();
     }
 
     internal static QuantiserSettings ReadQuantiser(CommandArgs args)
@@ -90,11 +100,15 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
 /// <summary>Input expansion shared by the codec commands: files and folders → (input, output) pairs.</summary>
 internal static class CodecPaths
 {
-    public static List<(string Input, string Output)> Jobs(IReadOnlyList<string> inputs, string output, string extension, string[]? accepted = null)
+    public static List<(string Input, string Output)> Jobs(IReadOnlyList<string> inputs, string output, string extension, string[]? accepted = null) =>
+        Jobs(inputs, InputExpander.Expand(inputs, accepted), output, extension);
+
+    /// <summary>The pairs for <paramref name="files"/>, expanded from <paramref name="arguments"/> (some may have failed).</summary>
+    public static List<(string Input, string Output)> Jobs(IReadOnlyList<string> arguments, IReadOnlyList<InputExpander.Input> files, string output, string extension)
     {
-        var files = InputExpander.Expand(inputs, accepted);
-        bool folderInput = inputs.Any(Directory.Exists);
-        if (files.Count == 1 && !folderInput) return [(files[0].Path, output)];
+        // one file argument names the output file; the layout never depends on which of several inputs failed
+        if (arguments.Count == 1 && !Directory.Exists(arguments[0])) return files.Select(f => (f.Path, output)).ToList();
+        if (files.Count == 0) return [];
         if (File.Exists(output)) throw InvalidInputException.ForFile(output, "is a file, but several inputs need an output folder");
         return files.Select(f => (f.Path, Path.Combine(output, f.Stem + extension))).ToList();
     }

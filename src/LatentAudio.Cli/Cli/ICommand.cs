@@ -3,7 +3,10 @@ namespace LatentAudio.Cli;
 /// <summary>Where a command writes: injectable so tests run commands in-process.</summary>
 public sealed record CliContext(TextWriter Out, TextWriter Error)
 {
-    public static CliContext Console => new(System.Console.Out, System.Console.Error);
+    public static CliContext Console => new(System.Console.Out, System.Console.Error) { HandlesSignals = true };
+
+    /// <summary>The run owns the process: SIGINT/SIGTERM delete its temporary files and exit 130/143 (<see cref="Interruption"/>).</summary>
+    public bool HandlesSignals { get; init; }
 }
 
 /// <summary>One verb of the CLI (<c>latentaudio NAME ...</c>).</summary>

@@ -16,13 +16,17 @@ public sealed class InfoCommand : ICommand
         bool json = args.Flag("--json");
         double offset = args.Double("--offset") ?? 0;
         double? seconds = args.Double("--seconds");
+        var truncation = TruncationOption.Read(args);
         var files = args.Positionals(min: 1);
         var rows = new List<Dictionary<string, object?>>();
-        foreach (var file in files)
+        var batch = new BatchRunner(Name, context);
+        foreach (var file in files) batch.Run(file, () =>
         {
-            using var reader = AudioFile.OpenReader(file);
+            var notes = new List<string>();
+            using var reader = AudioFile.OpenReader(file, truncation.For(notes));
             // Streamed: only running sums are kept, so a 2-hour file is measured without being loaded.
             var stats = AudioStats.Measure(reader, file, offset, seconds);
+            TruncationOption.Warn(context, Name, notes);
             var f = reader.Format;
             double peak = stats.Peak, rms = stats.Rms;
             rows.Add(new()
@@ -40,9 +44,10 @@ public sealed class InfoCommand : ICommand
                 context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  format {f.Codec},{bits} {f.SampleRate} Hz, {f.Channels} ch, {stats.Frames} frames ({stats.DurationSeconds:0.###} s){window}, peak {peak:0.####} ({Db(peak):0.##} dBFS), RMS {rms:0.####} ({Db(rms):0.##} dBFS)"));
             }
-        }
-        if (json) context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(rows.Count == 1 ? (object)rows[0] : rows, JsonOptions));
-        return CliApp.ExitOk;
+            return BatchOutcome.Done;
+        });
+        if (json && rows.Count > 0) context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(files.Count == 1 ? (object)rows[0] : rows, JsonOptions));
+        return batch.Finish();
     }
 
     private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new()

@@ -37,12 +37,15 @@ public sealed class MelCommand : ICommand
         var channelText = args.Option("--channel") ?? "first";
         bool reference = args.Flag("--reference");
         bool force = args.Flag("--force");
+        var truncation = TruncationOption.Read(args);
         var file = args.Positionals(min: 1, max: 1)[0];
         var mode = ChannelModeParser.Parse(channelText);
         if (mode == ChannelMode.Each) throw new UsageException("--channel must be first or mix (a .npy holds one mel)");
         if (!force && File.Exists(output)) throw InvalidInputException.ForFile(output, "already exists (use --force to overwrite)");
 
-        var audio = AudioFile.Read(file, offset, seconds).ToMono(mode);
+        var truncated = new List<string>();
+        var audio = AudioFile.Read(file, offset, seconds, truncation.For(truncated)).ToMono(mode);
+        TruncationOption.Warn(context, Name, truncated);
         var frontEnd = new AudioLdmFrontEnd(MelConfig.AudioLdm16k);
         Tensor mel;
         if (reference) mel = frontEnd.ReferenceFbank(audio);

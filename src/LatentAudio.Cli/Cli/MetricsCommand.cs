@@ -38,11 +38,14 @@ public sealed class MetricsCommand : ICommand
             PrintList(context.Out, json);
             return CliApp.ExitOk;
         }
+        var truncation = TruncationOption.Read(args);
         var files = args.Positionals(2, 2);
         if (rate <= 0) throw new UsageException($"--rate must be a positive sample rate, got {rate}");
         var metrics = MetricRegistry.Select(only);
-        var reference = AudioFile.Read(files[0]);
-        var degraded = AudioFile.Read(files[1]);
+        var truncated = new List<string>();
+        var reference = AudioFile.Read(files[0], options: truncation.For(truncated));
+        var degraded = AudioFile.Read(files[1], options: truncation.For(truncated));
+        TruncationOption.Warn(context, Name, truncated);
         var pair = MetricPair.Create(reference, degraded, new MetricOptions(rate, align));
         var report = MetricEvaluator.Evaluate(pair, metrics);
         if (json) context.Out.WriteLine(ToJson(report, files[0], files[1]).ToJsonString(JsonOptions));

@@ -45,11 +45,17 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
         var steps = ParseList(args.Option("--steps"), "--steps");
         if (kbpsList is not null && steps is not null) throw new UsageException("give --kbps or --steps, not both");
         bool force = args.Flag("--force"), resume = args.Flag("--resume");
-        var inputs = CodecPaths.Jobs(args.Positionals(min: 1), outDir, "").Select(j => j.Input).ToList();
+        var truncation = TruncationOption.Read(args);
+        var batch = new BatchRunner(Name, context);
+        var arguments = args.Positionals(min: 1);
+        var inputs = CodecPaths.Jobs(arguments, batch.Expand(arguments), outDir, "").Select(j => j.Input).ToList();
         var settings = steps is not null
             ? steps.Select(QuantiserSettings.FixedStep).ToList()
             : (kbpsList ?? DefaultTargetsKbps).Select(QuantiserSettings.TargetKbps).ToList();
         foreach (var s in settings) s.Validate();
+        if (inputs.Count == 0) return batch.Finish();
+        StaleTemporaryFiles.Remove(outDir, context);
+        StaleTemporaryFiles.Remove(Path.Combine(outDir, ".rd-partial"), context);
 
         using var model = models.Load(modelSpec, null);
         var vocode = model.Vocoder ?? throw new LatentAudioException($"model {model.Identity} has no vocoder loaded");
@@ -57,21 +63,26 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
         var sweep = new RateDistortionSweep(codec, vocode, settings, metrics);
         var rows = new List<Dictionary<string, object>>();
         var partial = new RdPartialRows(outDir, $"{model.Identity}|{string.Join(";", settings.Select(s => $"{s.Mode} {s.Value.ToString("R", CultureInfo.InvariantCulture)}"))}");
-        foreach (var input in inputs)
+        foreach (var input in inputs) batch.Run(input, () =>
         {
             if (resume && partial.TryLoad(input) is { } scored)
             {
                 rows.AddRange(scored);
                 context.Error.WriteLine($"{input}: scored already, skipped (--resume)");
-                continue;
+                return BatchOutcome.Skipped;
             }
-            int firstRow = rows.Count;
-            var points = sweep.Run(AudioFile.Read(input), input,
+            var truncated = new List<string>();
+            var audio = AudioFile.Read(input, options: truncation.For(truncated));
+            TruncationOption.Warn(context, Name, truncated);
+            var points = sweep.Run(audio, input,
                 p => context.Out.WriteLine($"{input}: {p}"), w => context.Error.WriteLine($"{input}: {w}"));
-            rows.AddRange(points.Select(p => p.ToRow()));
-            partial.Save(input, rows.Skip(firstRow));
+            var inputRows = points.Select(p => p.ToRow()).ToList();
+            partial.Save(input, inputRows);
+            rows.AddRange(inputRows);
             context.Out.WriteLine($"{input}: done");
-        }
+            return BatchOutcome.Done;
+        });
+        if (rows.Count == 0) return batch.Finish();
         force |= resume; // the three files are recomputed from every input's rows
         Directory.CreateDirectory(outDir);
         AtomicFile.WriteAllText(Path.Combine(outDir, "rd.csv"), RateDistortionReport.Csv(rows), force);
@@ -82,9 +93,10 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
             ["points"] = new JsonArray(rows.Select(r => (JsonNode?)RateDistortionReport.Json(r)).ToArray()),
         }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), force);
         AtomicFile.WriteAllText(Path.Combine(outDir, "rd.html"), RateDistortionReport.Html(rows, model.Identity.ToString()), force);
-        partial.Clear();
+        // with an input failed, the scored rows stay for a --resume once it is fixed
+        if (batch.Failed == 0) partial.Clear();
         context.Out.WriteLine($"wrote {Path.Combine(outDir, "rd.csv")}, rd.json, rd.html");
-        return CliApp.ExitOk;
+        return batch.Finish();
     }
 
     private static double[]? ParseList(string? text, string name)

@@ -59,10 +59,14 @@ public sealed class ReconstructCommand : ICommand
         };
         var only = args.Option("--metrics")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         bool json = args.Flag("--json"), force = args.Flag("--force"), resume = args.Flag("--resume");
-        var inputs = InputExpander.Expand(args.Positionals(min: 1));
+        var truncation = TruncationOption.Read(args);
+        var batch = new BatchRunner(Name, context);
+        var inputs = batch.Expand(args.Positionals(min: 1));
+        int inputCount = inputs.Count + batch.Failed;   // the folder layout does not depend on which inputs fail
         if (settings.OverlapSeconds < 0 || settings.OverlapSeconds >= settings.WindowSeconds)
             throw new UsageException($"--overlap must be in [0, {settings.WindowSeconds}) seconds");
         if (settings.GriffinLimIterations < 1) throw new UsageException("--iterations must be at least 1");
+        if (inputs.Count == 0) return batch.Finish();
 
         var parts = settings.UsesVocoder ? ModelParts.All : ModelParts.Vae;
         // Streamed runs go window after window for as long as the input lasts: peak memory beats a planned block.
@@ -71,22 +75,26 @@ public sealed class ReconstructCommand : ICommand
         var reconstructor = new Reconstructor(loaded, settings, metrics);
 
         var results = new JsonArray();
-        foreach (var input in inputs)
+        foreach (var input in inputs) batch.Run(input.Path, () =>
         {
             string folder = outDir is null ? $"{input.Stem}_reconstruct"
-                : inputs.Count == 1 ? outDir : Path.Combine(outDir, input.Stem);
+                : inputCount == 1 ? outDir : Path.Combine(outDir, input.Stem);
             string metricsPath = Path.Combine(folder, "metrics.json");
+            StaleTemporaryFiles.Remove(folder, context);
             if (resume && File.Exists(metricsPath))
             {
                 if (!json) context.Error.WriteLine($"{input.Path}: done already ({metricsPath}), skipped (--resume)");
                 if (json) results.Add(JsonNode.Parse(File.ReadAllText(metricsPath)));
-                continue;
+                return BatchOutcome.Skipped;
             }
             if (!force && !resume && Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
                 throw InvalidInputException.ForFile(folder, "output folder is not empty (use --force to overwrite, or --resume)");
             if (!json) context.Error.WriteLine($"{input.Path} -> {folder}/");
-            var report = reconstructor.Run(AudioSource.File(input.Path, settings.OffsetSeconds, settings.Seconds), new WavFolderSink(folder, settings.Format),
+            var truncated = new List<string>();
+            var report = reconstructor.Run(AudioSource.File(input.Path, settings.OffsetSeconds, settings.Seconds, truncation.For(truncated)), new WavFolderSink(folder, settings.Format),
                 progress: json ? null : p => context.Error.WriteLine($"  {p}"));
+            if (truncated.Count > 0) report = report with { Notes = [.. truncated, .. report.Notes] };
+            TruncationOption.Warn(context, Name, truncated);
             var node = MetricsJson.Build(report);
             IO.AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), MarkdownReport.Build(report), overwrite: true);
             IO.AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Build(report), overwrite: true);
@@ -94,9 +102,10 @@ public sealed class ReconstructCommand : ICommand
             IO.AtomicFile.WriteAllText(metricsPath, MetricsJson.Serialize(node), overwrite: true);
             results.Add(node);
             if (!json) PrintSummary(context, report);
-        }
-        if (json) context.Out.WriteLine(MetricsJson.Serialize(results.Count == 1 ? results[0]!.DeepClone() : results));
-        return CliApp.ExitOk;
+            return BatchOutcome.Done;
+        });
+        if (json && results.Count > 0) context.Out.WriteLine(MetricsJson.Serialize(inputCount == 1 ? results[0]!.DeepClone() : results));
+        return batch.Finish();
     }
 
     private static void PrintSummary(CliContext context, ReconstructionReport report)

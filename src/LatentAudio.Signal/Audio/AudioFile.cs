@@ -6,8 +6,12 @@ public static class AudioFile
     /// <summary>Extensions that folder inputs are searched for.</summary>
     public static readonly string[] KnownExtensions = [".wav", ".wave", ".flac", ".mp3", ".ogg", ".oga"];
 
-    /// <summary>Opens a streaming decoder for <paramref name="path"/>; the format is taken from the content, not the extension.</summary>
-    public static IAudioReader OpenReader(string path)
+    /// <summary>
+    /// Opens a streaming decoder for <paramref name="path"/>; the format is taken from the content, not the extension.
+    /// A file shorter than its header declares is refused when the reader reaches its end
+    /// (<see cref="TruncatedAudioException"/>) unless <paramref name="options"/> allow it.
+    /// </summary>
+    public static IAudioReader OpenReader(string path, AudioReadOptions? options = null)
     {
         if (Directory.Exists(path)) throw InvalidInputException.ForFile(path, "is a directory, not an audio file");
         if (!File.Exists(path)) throw InvalidInputException.ForFile(path, "no such file");
@@ -15,31 +19,31 @@ public static class AudioFile
         try { stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw InvalidInputException.ForFile(path, $"cannot be opened ({e.Message})"); }
-        try { return OpenReader(stream, path); }
+        try { return OpenReader(stream, path, options); }
         catch { stream.Dispose(); throw; }
     }
 
-    /// <summary>Opens a decoder over a seekable stream (owned by the reader from then on).</summary>
-    public static IAudioReader OpenReader(Stream stream, string name)
+    /// <summary>Opens a decoder over a seekable stream (owned by the reader from then on); truncation as for a path.</summary>
+    public static IAudioReader OpenReader(Stream stream, string name, AudioReadOptions? options = null)
     {
         if (stream.Length == 0) throw InvalidInputException.ForFile(name, "is empty");
         Span<byte> head = stackalloc byte[12];
         int n = stream.Read(head);
         stream.Position = 0;
         head = head[..n];
-        if (WavReader.LooksLikeWav(head)) return WavReader.Open(stream, name);
-        return AudioDecoders.Open(stream, name, head);
+        var reader = WavReader.LooksLikeWav(head) ? WavReader.Open(stream, name) : AudioDecoders.Open(stream, name, head);
+        return new TruncationCheckReader(reader, name, options ?? AudioReadOptions.Strict);
     }
 
     /// <summary>
     /// Reads a window of a file. Only the asked window is decoded into memory (a 2-hour file is not loaded whole
     /// for a 10 s window); <paramref name="seconds"/> null means "to the end".
     /// </summary>
-    public static AudioBuffer Read(string path, double offsetSeconds = 0, double? seconds = null)
+    public static AudioBuffer Read(string path, double offsetSeconds = 0, double? seconds = null, AudioReadOptions? options = null)
     {
         if (offsetSeconds < 0 || double.IsNaN(offsetSeconds)) throw new InvalidInputException($"the start offset must be >= 0 s (got {offsetSeconds})") { Remedy = Remedy.FixOffset };
         if (seconds is double s && (s <= 0 || double.IsNaN(s))) throw new InvalidInputException($"the duration must be > 0 s (got {s})") { Remedy = Remedy.FixDuration };
-        using var reader = OpenReader(path);
+        using var reader = OpenReader(path, options);
         var buffer = ReadAll(reader, path, offsetSeconds, seconds);
         buffer.EnsureFinite(path);
         return buffer;

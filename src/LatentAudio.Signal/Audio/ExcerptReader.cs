@@ -21,9 +21,9 @@ public sealed class ExcerptReader : IAudioReader
     }
 
     /// <summary>Opens <paramref name="path"/> at [offset, offset + seconds); takes care of the reader on failure.</summary>
-    public static IAudioReader Open(string path, double offsetSeconds = 0, double? seconds = null)
+    public static IAudioReader Open(string path, double offsetSeconds = 0, double? seconds = null, AudioReadOptions? options = null)
     {
-        var reader = AudioFile.OpenReader(path);
+        var reader = AudioFile.OpenReader(path, options);
         try
         {
             if (offsetSeconds == 0 && seconds is null) return reader;
@@ -67,8 +67,8 @@ public sealed class ExcerptReader : IAudioReader
 public sealed record AudioSource(string Name, Func<IAudioReader> Open)
 {
     /// <summary>A file (WAV, FLAC, MP3, Ogg Vorbis), or the window [offset, offset + seconds) of it.</summary>
-    public static AudioSource File(string path, double offsetSeconds = 0, double? seconds = null) =>
-        new(path, () => ExcerptReader.Open(path, offsetSeconds, seconds));
+    public static AudioSource File(string path, double offsetSeconds = 0, double? seconds = null, AudioReadOptions? options = null) =>
+        new(path, () => ExcerptReader.Open(path, offsetSeconds, seconds, options));
 
     /// <summary>A signal held in memory.</summary>
     public static AudioSource Memory(AudioBuffer audio, string name = "memory") => new(name, () => new BufferAudioReader(audio));

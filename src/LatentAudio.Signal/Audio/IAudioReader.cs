@@ -11,6 +11,13 @@ public sealed record AudioFormatInfo(
     int? BitsPerSample)
 {
     public double? DurationSeconds => TotalFrames is long n ? (double)n / SampleRate : null;
+
+    /// <summary>
+    /// The length the header claims independently of the bytes present (a WAV data chunk's size, FLAC's STREAMINFO
+    /// total, an MP3 Info/Xing frame count with LAME's delay and padding), or null when it claims none. Fewer frames
+    /// decoded than this means the file was cut short (<see cref="TruncatedAudioException"/>).
+    /// </summary>
+    public long? DeclaredFrames { get; init; }
 }
 
 /// <summary>

@@ -21,6 +21,12 @@ namespace LatentAudio.Audio;
 /// </summary>
 internal sealed record Mp3GaplessInfo(int SkipStart, int SkipEnd, long? TotalSamples, IReadOnlyList<BytePatch> HideFromNLayer)
 {
+    /// <summary>
+    /// <see cref="TotalSamples"/> is exact (the tag's frame count with LAME's delay and padding fields), so a stream
+    /// that decodes to fewer samples was cut short; a bare Xing count, or no tag, declares nothing that exact.
+    /// </summary>
+    public bool ExactLength { get; init; }
+
     /// <summary>LAME's decoder delay for Layer III, 528 + 1 samples (get_audio.c).</summary>
     public const int DecoderDelay = 529;
 
@@ -72,7 +78,7 @@ internal sealed record Mp3GaplessInfo(int SkipStart, int SkipEnd, long? TotalSam
         // mpglib's sample count (totalframes × samples per frame) less what is skipped; unknown without a frame count.
         long? total = frames > 0 ? Math.Max(0, frames * samplesPerFrame - skipStart - skipEnd) : null;
         var hide = new List<BytePatch>(hideTxxx) { new(frameOffset + p + 21, [0, 0, 0]) };
-        return new Mp3GaplessInfo(skipStart, skipEnd, total, hide);
+        return new Mp3GaplessInfo(skipStart, skipEnd, total, hide) { ExactLength = total is not null && (hasDelay || hasPadding) };
     }
 
     /// <summary>

@@ -56,7 +56,8 @@ public sealed class Mp3Reader : IAudioReader
             long bytes = mpeg.Length;   // every decoded sample: NLayer trims nothing now
             long? frames = gapless.TotalSamples
                 ?? (bytes > 0 ? Math.Max(0, bytes / sizeof(float) / channels - gapless.SkipStart - gapless.SkipEnd) : null);
-            return new Mp3Reader(stream, mpeg, name, new AudioFormatInfo("MP3", rate, channels, frames, null), gapless);
+            var format = new AudioFormatInfo("MP3", rate, channels, frames, null) { DeclaredFrames = gapless.ExactLength ? gapless.TotalSamples : null };
+            return new Mp3Reader(stream, mpeg, name, format, gapless);
         }
         catch (Exception e) when (e is not InvalidInputException)
         {

@@ -5,18 +5,25 @@ namespace LatentAudio.Audio;
 /// would add distortion the source never had). Skip decodes and drops. Every exception of the
 /// decoder is reported as <see cref="InvalidInputException"/>.
 /// </summary>
-public sealed class OggVorbisReader : IAudioReader
+public sealed class OggVorbisReader : IAudioReader, IStreamEndCheck
 {
     private readonly NVorbis.VorbisReader _vorbis;
     private readonly string _name;
+    private readonly bool _endMarked;
     private float[] _scratch = [];
 
     public AudioFormatInfo Format { get; }
 
-    private OggVorbisReader(NVorbis.VorbisReader vorbis, string name, AudioFormatInfo format)
+    private OggVorbisReader(NVorbis.VorbisReader vorbis, string name, AudioFormatInfo format, bool endMarked)
     {
-        _vorbis = vorbis; _name = name; Format = format;
+        _vorbis = vorbis; _name = name; Format = format; _endMarked = endMarked;
     }
+
+    /// <summary>
+    /// An Ogg stream declares no length up front (the last page's granule position is wherever the file now ends), but
+    /// its last page carries the end-of-stream flag (RFC 3533 §6): a file whose last complete page lacks it was cut.
+    /// </summary>
+    public string? CutShort => _endMarked ? null : "the stream stops without its end-of-stream page";
 
     /// <summary>What the first Ogg page carries, from the start of its first packet (Ogg spec, RFC 3533 §6).</summary>
     public static string? OggCodec(ReadOnlySpan<byte> firstPage)
@@ -38,13 +45,14 @@ public sealed class OggVorbisReader : IAudioReader
         NVorbis.VorbisReader? vorbis = null;
         try
         {
+            bool endMarked = OggEndOfStream.LastPageIsMarked(stream);
             stream.Position = 0;
             vorbis = new NVorbis.VorbisReader(new StallGuardStream(stream, name, "Ogg Vorbis"), closeOnDispose: true) { ClipSamples = false };
             int rate = vorbis.SampleRate, channels = vorbis.Channels;
             if (rate <= 0 || channels <= 0) throw InvalidInputException.ForFile(name, "Vorbis header has no valid rate or channel count");
             long total = vorbis.TotalSamples;
             var format = new AudioFormatInfo("Ogg Vorbis", rate, channels, total > 0 ? total : null, null);
-            return new OggVorbisReader(vorbis, name, format);
+            return new OggVorbisReader(vorbis, name, format, endMarked);
         }
         catch (Exception e) when (e is not InvalidInputException)
         {

@@ -49,9 +49,9 @@ public sealed class ResampledReader : IDisposable
     }
 
     /// <summary>Opens <paramref name="path"/> at [offset, offset + seconds) (to the end when seconds is null).</summary>
-    public static ResampledReader Open(string path, double offsetSeconds, double? seconds, int targetRate, ChannelMode mode)
+    public static ResampledReader Open(string path, double offsetSeconds, double? seconds, int targetRate, ChannelMode mode, AudioReadOptions? options = null)
     {
-        var reader = AudioFile.OpenReader(path);
+        var reader = AudioFile.OpenReader(path, options);
         try
         {
             long? want = AudioWindowStart.SkipTo(reader, path, offsetSeconds, seconds);

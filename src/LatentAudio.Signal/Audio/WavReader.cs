@@ -40,7 +40,7 @@ public sealed class WavReader : IAudioReader
             throw InvalidInputException.ForFile(name, "not a RIFF/WAVE file (truncated or wrong magic)");
 
         ushort formatTag = 0, channels = 0, bits = 0, blockAlign = 0; uint rate = 0;
-        bool haveFmt = false; long dataStart = -1, dataSize = 0;
+        bool haveFmt = false; long dataStart = -1, dataSize = 0, declaredSize = -1;
         long fileLength = stream.Length;
         Span<byte> chunkHeader = stackalloc byte[8];
         while (stream.Position + 8 <= fileLength)
@@ -72,6 +72,9 @@ public sealed class WavReader : IAudioReader
                 // A streaming writer may leave 0 or 0xFFFFFFFF: then the data runs to the end of the file.
                 long available = fileLength - bodyStart;
                 dataSize = size == 0 || size == uint.MaxValue || size > available ? available : size;
+                // The size is a claim of length unless it is a streaming writer's placeholder: 0, 0xFFFFFFFF, or
+                // SoX's "unspecified" 0x7FFFF000 (and more) over a shorter file.
+                declaredSize = size == 0 || size == uint.MaxValue || (size >= 0x7FFFF000 && size > available) ? -1 : size;
                 if (haveFmt) break;
             }
             long next = bodyStart + size + (size & 1);
@@ -94,7 +97,10 @@ public sealed class WavReader : IAudioReader
 
         long frames = dataSize / blockAlign;
         stream.Position = dataStart;
-        var info = new AudioFormatInfo(isFloat ? $"WAV float{bits}" : $"WAV PCM{bits}", (int)rate, channels, frames, bits);
+        var info = new AudioFormatInfo(isFloat ? $"WAV float{bits}" : $"WAV PCM{bits}", (int)rate, channels, frames, bits)
+        {
+            DeclaredFrames = declaredSize >= 0 ? declaredSize / blockAlign : null,
+        };
         return new WavReader(stream, name, info, isFloat, bytesPerSample, dataStart, frames);
     }
 

@@ -7,6 +7,35 @@ namespace LatentAudio.IO;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>
+    /// Raised with the full path of every temporary file as it is created, on the creating thread. A front-end that
+    /// handles interruption keeps the paths to delete them (the library keeps no list); a handler that throws makes
+    /// the write fail, and the file is deleted.
+    /// </summary>
+    public static event Action<string>? TemporaryFileCreated;
+
+    /// <summary>Raised with the path of a temporary file once it is renamed into place or deleted.</summary>
+    public static event Action<string>? TemporaryFileReleased;
+
+    /// <summary>
+    /// Reads a temporary name this class gives (<c>.NAME.PID.GUID.tmp</c>): the final file's name and the id of the
+    /// process that was writing it, so that a later run can tell a dead process's leftover from a live writer's file.
+    /// </summary>
+    public static bool TryParseTemporaryName(string fileName, out string target, out int processId)
+    {
+        target = ""; processId = 0;
+        if (!fileName.StartsWith('.') || !fileName.EndsWith(".tmp", StringComparison.Ordinal)) return false;
+        var parts = fileName[1..^4].Split('.');
+        if (parts.Length < 3) return false;
+        string guid = parts[^1], pid = parts[^2];
+        if (guid.Length != 32 || !guid.All(char.IsAsciiHexDigit)) return false;
+        if (!int.TryParse(pid, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out processId) || processId <= 0) return false;
+        target = string.Join('.', parts[..^2]);
+        return target.Length > 0;
+    }
+
+    internal static void Released(string tempPath) => TemporaryFileReleased?.Invoke(tempPath);
+
     public static void Write(string path, bool overwrite, Action<Stream> write)
     {
         using var pending = Open(path, overwrite);
@@ -30,12 +59,22 @@ public static class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new LatentAudioException($"{path}: cannot create the output folder ({e.Message})"); }
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try { return new PendingFile(path, full, temp, overwrite, new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16)); }
+        FileStream stream;
+        try { stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
             throw new LatentAudioException($"{path}: cannot be written ({e.Message})");
         }
+        try { TemporaryFileCreated?.Invoke(temp); }
+        catch
+        {
+            stream.Dispose();
+            TryDelete(temp);
+            Released(temp);
+            throw;
+        }
+        return new PendingFile(path, full, temp, overwrite, stream);
     }
 
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, bool overwrite)
@@ -92,6 +131,7 @@ public sealed class PendingFile : IDisposable
             File.Move(_tempPath, _fullPath, _overwrite);
         });
         _committed = true;
+        AtomicFile.Released(_tempPath);
     }
 
     public void Dispose()
@@ -102,5 +142,6 @@ public sealed class PendingFile : IDisposable
         try { Stream.Dispose(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         AtomicFile.TryDelete(_tempPath);
+        AtomicFile.Released(_tempPath);
     }
 }

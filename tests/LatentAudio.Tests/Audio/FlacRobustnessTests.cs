@@ -17,7 +17,7 @@ public class FlacRobustnessTests
         for (int trial = 0; trial < 12; trial++)
         {
             int start = rng.Next(full.Length - 200), count = 150;
-            using var reader = (FlacReader)AudioFile.OpenReader(path);
+            using var reader = FlacReader.Open(File.OpenRead(path), path);   // the decoder itself, for its seek threshold
             reader.SeekThresholdBlocks = 0;   // always bisect, even for short skips
             reader.Skip(start);
             var part = AudioFile.ReadAll(reader, path, 0, (double)count / full.SampleRate);
@@ -33,9 +33,14 @@ public class FlacRobustnessTests
         var bytes = File.ReadAllBytes(TestPaths.Fixtures("audio", "speech_default.flac"));
         var path = dir.File("cut.flac");
         File.WriteAllBytes(path, bytes.AsSpan(0, bytes.Length * 2 / 3).ToArray());
-        var e = Assert.Throws<InvalidInputException>(() => AudioFile.Read(path));
+        var e = Assert.Throws<TruncatedAudioException>(() => AudioFile.Read(path));
         Assert.Contains("cut.flac", e.Message);
         Assert.Contains("truncated", e.Message);
+        Assert.Equal(AudioFile.Read(TestPaths.Fixtures("audio", "speech_default.flac")).Length, e.Truncation.DeclaredFrames);
+        // allowed, the frames before the cut are decoded (the one it falls in is not: its CRC cannot be checked)
+        var cut = AudioFile.Read(path, options: new AudioReadOptions { AllowTruncated = true });
+        Assert.Equal(e.Truncation.ActualFrames, cut.Length);
+        Assert.True(cut.Length > 0 && cut.Length < e.Truncation.DeclaredFrames);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public class FlacSyntheticTests
             flac.AddFrame(frame, EightKinds);
         }
 
-        using var reader = (FlacReader)AudioFile.OpenReader(new MemoryStream(flac.ToArray()), $"synthetic{bps}.flac");
+        using var reader = FlacReader.Open(new MemoryStream(flac.ToArray()), $"synthetic{bps}.flac");
         Assert.Equal(8, reader.Format.Channels);
         Assert.Equal(bps, reader.Format.BitsPerSample);
         Assert.Equal(12345, reader.Format.SampleRate);

@@ -118,7 +118,14 @@ public class Mp3GaplessTests(ITestOutputHelper output)
         // gives 42 × 1152 − 1105 − 119 = 47,160 frames, the first 47,160 of the whole file's decode (both measured).
         var mp3 = File.ReadAllBytes(TestPaths.Fixtures("audio", "lame", "lame_music44k_b128.mp3"));
         var (_, reference) = Load("lame_music44k_b128.mp3");
-        using var reader = AudioFile.OpenReader(new MemoryStream(mp3[..17971]), "truncated.mp3");
+        // Refused by default (issue 16): the tag declares the whole length.
+        using (var strict = AudioFile.OpenReader(new MemoryStream(mp3[..17971]), "truncated.mp3"))
+        {
+            var e = Assert.Throws<TruncatedAudioException>(() => AudioFile.ReadAll(strict, "truncated.mp3"));
+            Assert.Equal(reference.Length, e.Truncation.DeclaredFrames);
+            Assert.Equal(47160, e.Truncation.ActualFrames);
+        }
+        using var reader = AudioFile.OpenReader(new MemoryStream(mp3[..17971]), "truncated.mp3", new AudioReadOptions { AllowTruncated = true });
         Assert.Equal(reference.Length, reader.Format.TotalFrames);   // what the tag says; the stream is shorter
         var decoded = AudioFile.ReadAll(reader, "truncated.mp3");
         Assert.Equal(47160, decoded.Length);

@@ -36,6 +36,7 @@ public sealed class EncodeLatentCommand : ICommand
         var channel = args.Option("--channel") is { } ch ? ChannelModeParser.Parse(ch) : ChannelMode.First;
         if (channel == ChannelMode.Each) throw new UsageException("--channel must be first or mix (one latent per file)");
         var options = ModelCommandOptions.Read(args);
+        var truncation = TruncationOption.Read(args);
         var input = args.Positionals(1, 1)[0];
         using var model = AudioLdmModel.Load(options.Model, ModelParts.Vae, options.Session);
         Tensor latent;
@@ -53,7 +54,9 @@ public sealed class EncodeLatentCommand : ICommand
         {
             var encoder = new WindowedLatentEncoder(model.Vae, model.FrontEnd, sample ? seed ?? 0 : null);
             var cfg = model.MelConfig;
-            var (z, mel, _) = encoder.EncodeWhole(AudioSource.File(input, offset, seconds), channel, cfg.TargetFrames, LatentWindowPlan.DefaultOverlapMelFrames);
+            var truncated = new List<string>();
+            var (z, mel, _) = encoder.EncodeWhole(AudioSource.File(input, offset, seconds, truncation.For(truncated)), channel, cfg.TargetFrames, LatentWindowPlan.DefaultOverlapMelFrames);
+            TruncationOption.Warn(context, Name, truncated);
             latent = z;
             from = $"{input} (mel {mel.ShapeText})";
         }

@@ -115,7 +115,7 @@ internal sealed class FlacBitReader
         InvalidInputException.ForFile(_name, $"malformed FLAC data near byte {Position}: {what}");
 
     public InvalidInputException Truncated() =>
-        InvalidInputException.ForFile(_name, $"FLAC stream is truncated (ends inside a frame at byte {_bufStart + _end})");
+        new FlacTruncatedException($"{_name}: FLAC stream is truncated (ends inside a frame at byte {_bufStart + _end})");
 
     private void Ensure(int bits)
     {
@@ -150,3 +150,6 @@ internal sealed class FlacBitReader
         return n > 0;
     }
 }
+
+/// <summary>The bytes ran out inside a frame: the file was cut short (see <see cref="FlacReader"/>).</summary>
+internal sealed class FlacTruncatedException(string message) : InvalidInputException(message);

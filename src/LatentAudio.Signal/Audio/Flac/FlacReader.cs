@@ -5,7 +5,7 @@ namespace LatentAudio.Audio.Flac;
 /// CRC-8 and CRC-16 are checked, and <see cref="Skip"/> seeks by frame headers so a window deep into a long file
 /// does not decode what lies before it. Any malformed byte surfaces as <see cref="InvalidInputException"/>.
 /// </summary>
-public sealed partial class FlacReader : IAudioReader
+public sealed partial class FlacReader : IAudioReader, IStreamEndCheck
 {
     private readonly Stream _stream;
     private readonly string _name;
@@ -29,7 +29,8 @@ public sealed partial class FlacReader : IAudioReader
         _block = new long[info.Channels][];
         for (int c = 0; c < info.Channels; c++) _block[c] = [];
         _scale = 1.0 / (1L << (info.BitsPerSample - 1));
-        Format = new AudioFormatInfo("FLAC", info.SampleRate, info.Channels, info.TotalSamples > 0 ? info.TotalSamples : null, info.BitsPerSample);
+        long? total = info.TotalSamples > 0 ? info.TotalSamples : null;
+        Format = new AudioFormatInfo("FLAC", info.SampleRate, info.Channels, total, info.BitsPerSample) { DeclaredFrames = total };
     }
 
     /// <summary>The "fLaC" stream marker (after any ID3v2 tag, which the caller skips when sniffing).</summary>
@@ -108,7 +109,16 @@ public sealed partial class FlacReader : IAudioReader
             throw _bits.Malformed("lost frame sync");
         }
 
-        int n = DecodeFrameAtCursor().BlockSize;
+        int n;
+        try { n = DecodeFrameAtCursor().BlockSize; }
+        catch (FlacTruncatedException)
+        {
+            // The file ends inside this frame: it was cut short. Whether that is refused is the caller's rule
+            // (AudioFile's truncation check), against STREAMINFO's total or, without one, this mark.
+            CutShort = "the stream ends inside a frame";
+            _ended = true;
+            return false;
+        }
 
         _frameLength = total > 0 ? (int)Math.Min(n, total - _nextSample) : n;
         _nextSample += _frameLength;
@@ -146,14 +156,15 @@ public sealed partial class FlacReader : IAudioReader
         return header;
     }
 
+    /// <summary>The end of the frames; fewer than STREAMINFO's total is the caller's to judge (<see cref="AudioFormatInfo.DeclaredFrames"/>).</summary>
     private bool End()
     {
-        long total = _info.TotalSamples;
-        if (total > 0 && _nextSample < total)
-            throw InvalidInputException.ForFile(_name, $"FLAC stream is truncated: {_nextSample} of {total} samples present");
         _ended = true;
         return false;
     }
+
+    /// <inheritdoc/>
+    public string? CutShort { get; private set; }
 
     /// <summary>Undoes inter-channel decorrelation (RFC 9639 §4.2).</summary>
     private void Decorrelate(FlacChannelAssignment assignment, int n)
