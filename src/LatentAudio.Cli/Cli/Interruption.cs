@@ -24,7 +24,13 @@ internal sealed class Interruption : IDisposable
         _command = command; _error = error;
         AtomicFile.TemporaryFileCreated += Created;
         AtomicFile.TemporaryFileReleased += Released;
-        _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)];
+        var registrations = new List<PosixSignalRegistration>();
+        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
+        {
+            try { registrations.Add(PosixSignalRegistration.Create(signal, Handle)); }
+            catch (PlatformNotSupportedException) { }   // the runtime's default then applies
+        }
+        _registrations = [.. registrations];
     }
 
     public static Interruption Install(string command, TextWriter error) => new(command, error);
