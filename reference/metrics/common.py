@@ -105,7 +105,8 @@ def versions():
     v["debian_packages"] = {p: deb(p) for p in (
         "python3-numpy", "python3-scipy", "python3-torch", "python3-numba", "python3-soundfile",
         "python3-skimage", "python3-sklearn", "python3-joblib", "python3-decorator", "python3-lazy-loader",
-        "python3-pooch", "python3-msgpack", "python3-audioread")}
+        "python3-pooch", "python3-msgpack", "python3-audioread", "python3-torchaudio",
+        "python3-importlib-resources", "python3-tqdm", "python3-typing-extensions")}
     return v
 
 
