@@ -43,6 +43,23 @@ public class VisqolConformanceTests(ITestOutputHelper output)
         Assert.InRange(result.Mos, expected - AudioMosTolerance, expected + AudioMosTolerance);
     }
 
+    /// <summary>
+    /// The same conformance values through the metrics registry, as `metrics REF DEG` and reconstruct's reports get
+    /// them (default common rate 16 kHz): ViSQOL must see the files as loaded, not the pair's 16 kHz trimmed copies
+    /// (which read 2.814 / 4.693 / 4.724 here before).
+    /// </summary>
+    [Theory]
+    [InlineData("strauss48_stereo.wav", "strauss48_stereo_lp35.wav", 1.3888791489130758)]
+    [InlineData("harpsichord48_stereo.wav", "harpsichord48_stereo_96kbps_mp3.wav", 4.22374532766003)]
+    [InlineData("ravel48_stereo.wav", "ravel48_stereo_128kbps_opus.wav", 4.465141897255348)]
+    public void MetricsRegistryGivesTheConformanceValue(string reference, string degraded, double expected)
+    {
+        var report = LatentAudio.Metrics.MetricEvaluator.Evaluate(VisqolFixtures.Load(reference), VisqolFixtures.Load(degraded), null, ["visqol_audio"]);
+        double mos = report["visqol_audio"] ?? double.NaN;
+        output.WriteLine($"{reference} vs {degraded} through the registry: MOS {mos:R} expected {expected:R}");
+        Assert.InRange(mos, expected - AudioMosTolerance, expected + AudioMosTolerance);
+    }
+
     // Speech mode, per case, 10x the error measured on 2026-12-04: transcoded 5.66e-13; the scaled identity reaches
     // 5 only to 5.68e-8 (upstream's 5.0 is the clamped mapping; ours is 4.99999994); the unscaled identity is exact
     // (0), so it gets the transcoded case's tolerance.
