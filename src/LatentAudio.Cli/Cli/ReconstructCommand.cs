@@ -113,8 +113,8 @@ public sealed class ReconstructCommand : ICommand
             }
             if (!force && !resume && Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
                 throw InvalidInputException.ForFile(folder, "output folder is not empty (use --force to overwrite, or --resume)");
-            progress.Next(input.Path);
             if (!json) progress.Line($"{input.Path} -> {folder}/");
+            progress.Next(input.Path);
             var report = reconstructor.Run(AudioSource.File(input.Path, settings.OffsetSeconds, settings.Seconds), new WavFolderSink(folder, settings.Format),
                 work: progress);
             var node = MetricsJson.Build(report);
