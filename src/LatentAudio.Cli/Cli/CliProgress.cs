@@ -6,36 +6,40 @@ namespace LatentAudio.Cli;
 
 /// <summary>
 /// Progress of a long command on stderr, over all its inputs: on a terminal one line redrawn in place (a bar, the
-/// percentage, elapsed and remaining time); otherwise (a pipe, a file, a CI log) a plain line when each input starts
-/// and then at most every <see cref="LineInterval"/>. Shown with --json too (stdout stays clean); --quiet turns it off.
+/// percentage, elapsed and remaining time); otherwise (a pipe, a file, a CI log) a plain line every
+/// <see cref="DefaultInterval"/> at most, the first after one interval (a quick command prints none). Shown with
+/// --json too (stdout stays clean); --quiet turns it off.
 /// The library reports <see cref="WorkProgress"/>; only this class renders it.
 /// </summary>
 public sealed class CliProgress : IProgress<WorkProgress>, IDisposable
 {
     public const string Help =
         "  -q, --quiet  no progress on stderr (default: a bar with percentage, elapsed and remaining time on a terminal,\n" +
-        "               else a plain line per input and every 10 s; also with --json); warnings and errors still appear";
+        "               else a plain line every 10 s; also with --json); warnings and errors still appear";
 
-    public static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(10);
     private const int BarWidth = 24;
 
     private readonly TextWriter? _writer;
     private readonly bool _interactive;
     private readonly Func<TimeSpan> _clock;
+    private readonly TimeSpan _interval;
     private readonly int _items;
     private int _item = -1;
     private string _name = "";
     private WorkProgress _last;
-    private TimeSpan _lastLine = TimeSpan.MinValue, _lastDraw = TimeSpan.MinValue;
+    private TimeSpan _lastLine = TimeSpan.Zero, _lastDraw = TimeSpan.MinValue;
     private int _drawn;
 
     /// <param name="writer">stderr, or null for no progress (--quiet).</param>
     /// <param name="interactive">stderr is a terminal: redraw one line in place.</param>
     /// <param name="items">how many inputs the command will go through.</param>
     /// <param name="clock">elapsed time since the command started (tests pass their own).</param>
-    public CliProgress(TextWriter? writer, bool interactive, int items, Func<TimeSpan>? clock = null)
+    /// <param name="interval">plain lines at most this often (default <see cref="DefaultInterval"/>).</param>
+    public CliProgress(TextWriter? writer, bool interactive, int items, Func<TimeSpan>? clock = null, TimeSpan? interval = null)
     {
         _writer = writer; _interactive = interactive; _items = Math.Max(1, items);
+        _interval = interval ?? DefaultInterval;
         if (clock is null)
         {
             var watch = Stopwatch.StartNew();
@@ -48,7 +52,7 @@ public sealed class CliProgress : IProgress<WorkProgress>, IDisposable
     public static CliProgress For(CliContext context, bool quiet, int items)
     {
         bool terminal = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
-        return new CliProgress(quiet ? null : context.Error, terminal, items);
+        return new CliProgress(quiet ? null : context.Error, terminal, items, interval: context.ProgressInterval);
     }
 
     /// <summary>The next input starts (the first call starts input 1).</summary>
@@ -110,7 +114,7 @@ public sealed class CliProgress : IProgress<WorkProgress>, IDisposable
             _writer.Flush();
             _drawn = text.Length;
         }
-        else if (force || now - _lastLine >= LineInterval)
+        else if (now - _lastLine >= _interval)
         {
             _lastLine = now;
             _writer.WriteLine(Describe());

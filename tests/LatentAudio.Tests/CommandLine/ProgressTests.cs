@@ -41,19 +41,24 @@ public class ProgressTests
         var now = TimeSpan.Zero;
         var w = new StringWriter();
         var p = new CliProgress(w, interactive: false, items: 1, clock: () => now);
-        p.Next("a.wav");                                         // a line when an input starts
+        p.Next("a.wav");                                         // nothing before one interval: quick commands stay quiet
         for (int i = 1; i <= 5; i++)
         {
             now = TimeSpan.FromSeconds(i);                       // 1..5 s: under the interval, no line
             p.Report(new WorkProgress("window", i, 100));
         }
+        Assert.Equal("", w.ToString());
         now = TimeSpan.FromSeconds(12);
         p.Report(new WorkProgress("window", 6, 100));
+        now = TimeSpan.FromSeconds(15);
+        p.Report(new WorkProgress("window", 7, 100));            // 3 s after the last line: none
+        now = TimeSpan.FromSeconds(22);
+        p.Report(new WorkProgress("window", 8, 100));
         var lines = w.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.DoesNotContain('\r', w.ToString());
-        Assert.StartsWith("progress 0%: a.wav", lines[0]);
-        Assert.StartsWith("progress 6%: a.wav, window 6/100; elapsed 0:12", lines[1]);
+        Assert.StartsWith("progress 6%: a.wav, window 6/100; elapsed 0:12, remaining 3:08", lines[0]);
+        Assert.StartsWith("progress 8%: a.wav, window 8/100; elapsed 0:22", lines[1]);
     }
 
     [Fact]
@@ -73,11 +78,13 @@ public class ProgressTests
         using var model = new TinyModel();
         using var dir = new TestPaths.TempDir();
         var args = new[] { "reconstruct", TestPaths.Samples("env_robin.wav"), "--model", model.Folder, "--metrics", "snr", "--json" };
-        var loud = Cli.Run([.. args, "-o", dir.File("a")]);
+        var loud = RunEveryReport([.. args, "-o", dir.File("a")]);
         Assert.True(loud.Code == 0, loud.Err);
         Assert.Contains("progress 0%: ", loud.Err);
+        Assert.Contains("progress 100%: ", loud.Err);
+        Assert.Contains("window 1/1", loud.Err);
         Assert.StartsWith("{", loud.Out.TrimStart());             // stdout is only the JSON
-        var quiet = Cli.Run([.. args, "-o", dir.File("b"), "--quiet"]);
+        var quiet = RunEveryReport([.. args, "-o", dir.File("b"), "--quiet"]);
         Assert.True(quiet.Code == 0, quiet.Err);
         Assert.Equal("", quiet.Err);
     }
@@ -99,6 +106,14 @@ public class ProgressTests
         var windows = seen.Where(s => s.Stage == "window").ToList();
         Assert.Equal(2, windows[^1].Total);                       // 13.24 s: two windows
         Assert.Equal([0L, 1L, 2L], windows.Select(w => w.Done).ToArray());
+    }
+
+    /// <summary>The CLI in-process with a progress line for every report (no interval), so no test waits on a clock.</summary>
+    private static (int Code, string Out, string Err) RunEveryReport(string[] args)
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        int code = CliApp.Run(args, new CliContext(o, e) { ProgressInterval = TimeSpan.Zero });
+        return (code, o.ToString(), e.ToString());
     }
 
     /// <summary>IProgress that calls back on the reporting thread (Progress&lt;T&gt; posts to the thread pool).</summary>
