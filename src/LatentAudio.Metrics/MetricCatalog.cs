@@ -48,35 +48,36 @@ public static class MetricCatalog
     public static IMetric SpectralCorr { get; } = new Metric(new(
         "spectral_corr", "Magnitude-spectrogram correlation", "", MetricDirection.Higher, 1.0,
         "Pearson correlation of |STFT(ref)| and |STFT(deg)| over all time-frequency cells",
-        "n_fft 1024, hop 160, periodic Hann 1024, centred, reflect padding", "phase-blind counterpart of pearson", CommonRate),
+        "n_fft 1024, hop 160, periodic Hann 1024, centred, reflect padding",
+        "not verified (own definition: Pearson correlation of |STFT| cells, the phase-blind counterpart of pearson; its spectrogram is the one spectral_convergence verifies against auraloss)", CommonRate),
         SpectralMetrics.SpectralCorrelation);
 
     public static IMetric LogMelCorr { get; } = new Metric(new(
         "logmel_corr", "Model-domain log-mel correlation", "", MetricDirection.Higher, 1.0,
         "Pearson correlation of the AudioLDM2 log-mels ln(max(mel(|STFT|), 1e-5)) of the two signals",
         "n_fft 1024, hop 160, 64 Slaney mels 0-8000 Hz (librosa), natural log, floor 1e-5",
-        "AudioLDM2 TacotronSTFT front end (haoheliu/AudioLDM2 audioldm2/utilities/audio/stft.py)", "16 kHz (resampled if needed)"),
+        "not verified (own definition: Pearson correlation of log-mel cells); the log-mel is AudioLDM2's TacotronSTFT front end (haoheliu/AudioLDM2 audioldm2/utilities/audio/stft.py), verified by LogMelParityTests", "16 kHz (resampled if needed)"),
         SpectralMetrics.LogMelCorrelation);
 
     public static IMetric Lsd { get; } = new Metric(new(
         "lsd", "Log-spectral distance", "log10 power (bels)", MetricDirection.Lower, 0.0,
         "mean over frames of sqrt(mean over bins of (log10(S_ref^2 / (S_deg + 1e-12)^2 + 1e-12))^2); each signal mean-removed and peak-normalised",
         "n_fft int(2048 sr/44100) (743 at 16 kHz), hop sr/100, periodic Hann, centred, zero padding; no 1120-sample offset",
-        "haoheliu/ssr_eval metrics.py, as haoheliu/audioldm_eval eval.py L145-180 calls it", CommonRate),
+        "haoheliu/ssr_eval metrics.py, as haoheliu/audioldm_eval eval.py L145-180 calls it (time_offset 0); verified against audioldm_eval@8dc07ee + ssr_eval@907395c, librosa 0.10.2 (reference/metrics/lsd.py)", CommonRate),
         SpectralMetrics.LogSpectralDistance);
 
     public static IMetric MelDistanceDac { get; } = new Metric(new(
         "mel_distance", "Multi-scale mel distance (DAC conf/base.yml)", "log10 magnitude", MetricDirection.Lower, 0.0,
         "sum over scales of L1(log10(max(mel_ref, 1e-5)), log10(max(mel_deg, 1e-5)))",
         MelDistanceSettings.DacBase.Describe(),
-        "descript-audio-codec dac/nn/loss.py MelSpectrogramLoss with conf/base.yml L63-69", CommonRate),
+        "descript-audio-codec dac/nn/loss.py MelSpectrogramLoss with conf/base.yml L63-69; verified against DAC@c7cfc5d + audiotools@348ebf2 (reference/metrics/mel_distance.py)", CommonRate),
         p => MelDistance.Compute(p, MelDistanceSettings.DacBase));
 
     public static IMetric MelDistanceAudiotools { get; } = new Metric(new(
         "mel_distance_audiotools", "Multi-scale mel distance (audiotools defaults)", "log10 power + lin.", MetricDirection.Lower, 0.0,
         "sum over scales of L1(log10(max(mel, 1e-5)^2)) + L1(mel_ref, mel_deg)",
         MelDistanceSettings.AudiotoolsDefaults.Describe(),
-        "descript-audiotools / DAC MelSpectrogramLoss class defaults (dac/nn/loss.py L259-272)", CommonRate),
+        "descript-audiotools / DAC MelSpectrogramLoss class defaults (dac/nn/loss.py L259-272); verified against DAC@c7cfc5d + audiotools@348ebf2 (reference/metrics/mel_distance.py)", CommonRate),
         p => MelDistance.Compute(p, MelDistanceSettings.AudiotoolsDefaults));
 
     public static IMetric MrStft { get; } = new Metric(new(
@@ -88,24 +89,30 @@ public static class MetricCatalog
 
     public static IMetric SpectralConvergence { get; } = new Metric(new(
         "spectral_convergence", "Spectral convergence", "", MetricDirection.Lower, 0.0,
-        "||S_ref - S_deg||_F / ||S_ref||_F on magnitude spectrograms",
-        "n_fft 1024, hop 160, periodic Hann 1024, centred, reflect padding",
-        "Arik et al., \"Fast spectrogram inversion using multi-head CNNs\", 2019 (auraloss SC term)", CommonRate),
+        "||S_ref - S_deg||_F / ||S_ref||_F on magnitude spectrograms (each floored at 1e-4, as auraloss)",
+        "n_fft 1024, hop 160, periodic Hann 1024, centred, reflect padding, magnitude floor sqrt(1e-8)",
+        "Arik et al., \"Fast spectrogram inversion using multi-head CNNs\", 2019; verified against auraloss@0853e9e STFTLoss(1024, 160, 1024, w_sc=1, w_log_mag=0) SC term (reference/metrics/spectral_convergence.py)", CommonRate),
         SpectralMetrics.SpectralConvergence);
 
     public static IMetric Mcd { get; } = new Metric(new(
         "mcd", "Mel-cepstral distortion (with c0)", "dB", MetricDirection.Lower, 0.0,
         "mean over frames of (10/ln10) sqrt(2 sum_{d=0}^{15} (c_d - c'_d)^2), frame-aligned (no DTW); c0 makes it level-dependent",
         "32 ms / 8 ms periodic Hann, 20 Slaney mels on power, c = DCT-II(ortho) of ln mel amplitude, c0..c15",
-        "Kubichek 1993; parameters per stefantaubert/mel-cepstral-distance defaults", CommonRate),
+        McdReference, CommonRate),
         p => MelCepstralDistortion.Compute(p, includeC0: true));
 
     public static IMetric McdNoC0 { get; } = new Metric(new(
         "mcd_no_c0", "Mel-cepstral distortion (without c0)", "dB", MetricDirection.Lower, 0.0,
         "as mcd with d from 1 (energy term excluded), frame-aligned (no DTW)",
         "32 ms / 8 ms periodic Hann, 20 Slaney mels on power, c1..c15",
-        "Kubichek 1993; parameters per stefantaubert/mel-cepstral-distance defaults", CommonRate),
+        McdReference, CommonRate),
         p => MelCepstralDistortion.Compute(p, includeC0: false));
+
+    private const string McdReference =
+        "Kubichek 1993; frame parameters per stefantaubert/mel-cepstral-distance defaults. Not verified: differs from " +
+        "stefantaubert/mel-cepstral-distance@deefa00 because that package uses uncentred frames, symmetric Hann, HTK-bin " +
+        "filters, log10 energy, an unnormalised DCT without c0 and alpha 1 (its values: reference/metrics/mcd.py), and " +
+        "from VERSA / pymcd because they use WORLD + SPTK mel-cepstra (pyworld/pysptk, not available to run here)";
 
     public static IMetric StoiClassic { get; } = new Metric(new(
         "stoi", "Short-time objective intelligibility", "", MetricDirection.Higher, 1.0,

@@ -15,8 +15,10 @@ public sealed class MetricPair
     private readonly Dictionary<string, object> _cache = new();
     private readonly List<string> _notes;
 
-    private MetricPair(AudioBuffer reference, AudioBuffer degraded, List<string> notes, int appliedLag)
+    private MetricPair(AudioBuffer reference, AudioBuffer degraded, List<string> notes, int appliedLag, AudioBuffer loadedReference, AudioBuffer loadedDegraded)
     {
+        LoadedReference = loadedReference;
+        LoadedDegraded = loadedDegraded;
         ReferenceAudio = reference;
         DegradedAudio = degraded;
         Reference = reference.ToMono(ChannelMode.Mix).Channel(0);
@@ -32,6 +34,15 @@ public sealed class MetricPair
     /// <summary>All channels of the reference (for loudness), same rate and length.</summary>
     public AudioBuffer ReferenceAudio { get; }
     public AudioBuffer DegradedAudio { get; }
+    /// <summary>
+    /// The reference as given to <see cref="Create"/>: its own rate, untrimmed, unaligned. For metrics whose standard
+    /// prepares the pair itself: ViSQOL resamples to 48 kHz and aligns the whole degraded signal without trimming
+    /// (google/visqol src/visqol_manager.cc Run: Alignment::GloballyAlign on the loaded signals), so a pair cut to
+    /// 16 kHz or to the shorter length first is not ViSQOL's input.
+    /// </summary>
+    public AudioBuffer LoadedReference { get; }
+    /// <summary>The degraded signal as given to <see cref="Create"/> (see <see cref="LoadedReference"/>).</summary>
+    public AudioBuffer LoadedDegraded { get; }
     public int SampleRate => ReferenceAudio.SampleRate;
     public int Length => Reference.Length;
     /// <summary>Lag (samples) by which the degraded signal was shifted back before trimming; 0 unless aligned.</summary>
@@ -47,6 +58,7 @@ public sealed class MetricPair
     public static MetricPair Create(AudioBuffer reference, AudioBuffer degraded, MetricOptions? options = null)
     {
         options ??= MetricOptions.Default;
+        var (loadedReference, loadedDegraded) = (reference, degraded);
         if (options.Rate <= 0) throw new InvalidInputException($"the common rate must be a positive sample rate (got {options.Rate})") { Remedy = Remedy.FixRate };
         var notes = new List<string>();
         if (reference.SampleRate != options.Rate || degraded.SampleRate != options.Rate)
@@ -77,7 +89,7 @@ public sealed class MetricPair
             degraded = degraded.Slice(0, n);
         }
         if (reference.Length == 0) throw new InvalidInputException("nothing to compare: one of the signals is empty");
-        return new MetricPair(reference, degraded, notes, lag);
+        return new MetricPair(reference, degraded, notes, lag, loadedReference, loadedDegraded);
     }
 
     /// <summary>A pair from two mono signals at one rate (trimmed to the shorter, with a note).</summary>
@@ -121,7 +133,7 @@ public sealed class MetricPair
     /// <summary>The pair resampled to <paramref name="rate"/> (itself when already there), cached.</summary>
     public MetricPair AtRate(int rate) =>
         rate == SampleRate ? this : Cached("rate:" + rate, () => new MetricPair(
-            ReferenceAudio.Resample(rate), DegradedAudio.Resample(rate), [], AppliedLag));
+            ReferenceAudio.Resample(rate), DegradedAudio.Resample(rate), [], AppliedLag, LoadedReference, LoadedDegraded));
 
     /// <summary>
     /// Throws <see cref="MetricUnavailableException"/> when the reference (with <paramref name="degradedToo"/>, either

@@ -21,7 +21,7 @@ public static class PerceptualMetrics
     public static IMetric VisqolAudio { get; } = new Metric(new(
         "visqol_audio", "ViSQOL v3 audio mode (MOS-LQO)", "MOS", MetricDirection.Higher, 4.7321,
         "32-band gammatone NSIM over aligned patches, mapped to MOS by Google's nu-SVR model (music and general audio)",
-        "48 kHz (other rates upsampled), search window radius 60; ceiling 4.7321 (identical signals)",
+        "the files as loaded: 48 kHz (other rates upsampled), untrimmed, aligned by ViSQOL itself; search window radius 60; ceiling 4.7321 (identical signals)",
         "Hines et al. 2015; Chinen et al., \"ViSQOL v3\", QoMEX 2020; google/visqol conformance values", "48 kHz (resampled)"),
         p => VisqolOutcome(p, VisqolMode.Audio));
 
@@ -31,10 +31,15 @@ public static class PerceptualMetrics
         "input rate (16 kHz intended)", "Hines et al. 2015; Chinen et al. 2020; google/visqol", "input rate"),
         p => VisqolOutcome(p, VisqolMode.Speech));
 
-    /// <summary>MOS with ViSQOL's own notes (resampling to 48 kHz, alignment lag, rate caveats) kept on the outcome.</summary>
+    /// <summary>
+    /// MOS with ViSQOL's own notes (resampling to 48 kHz, alignment lag, rate caveats) kept on the outcome. ViSQOL
+    /// prepares the pair itself, so it gets the signals as loaded, not the pair's common-rate, trimmed copies: scored
+    /// at 16 kHz and trimmed, strauss lp35 read 2.814 where google/visqol's conformance value is 1.389
+    /// (docs/visqol.md).
+    /// </summary>
     private static MetricOutcome VisqolOutcome(MetricPair p, VisqolMode mode)
     {
-        var result = Unavailable(() => Visqol.Compute(p.ReferenceAudio, p.DegradedAudio, mode));
+        var result = Unavailable(() => Visqol.Compute(p.LoadedReference, p.LoadedDegraded, mode));
         return double.IsFinite(result.Mos) ? MetricOutcome.Of(result.Mos, result.Notes)
             : MetricOutcome.Unavailable($"ViSQOL's MOS is not finite ({result.Mos})", result.Notes);
     }

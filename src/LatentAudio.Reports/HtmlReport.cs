@@ -20,6 +20,7 @@ public static class HtmlReport
         sb.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
         sb.AppendLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         sb.AppendLine($"<title>{E(title)}</title><style>{Css}</style></head><body>");
+        if (r.Model.Warning is { } warning) sb.AppendLine($"<p class=\"warning\" id=\"warning\"><strong>WARNING — {E(warning)}</strong></p>");
         sb.AppendLine($"<h1>{E(title)}</h1>");
         sb.AppendLine(string.Create(inv, $"<p>Model <code>{E(r.Model.Id)}</code>{(r.Model.Revision is null ? "" : $" @ <code>{E(r.Model.Revision)}</code>")}; {r.DurationSeconds:0.###} s at {r.ModelSampleRate} Hz, {r.Channels} channel(s), {r.Windows} window(s). Metrics at {r.ModelSampleRate} Hz against the input.</p>"));
 
@@ -94,5 +95,6 @@ public static class HtmlReport
         .figs{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0;flex:1 1 300px;min-width:0}
         img{width:100%;height:auto;image-rendering:pixelated;border:1px solid #ddd}figcaption{font-size:12px;color:#555}
         audio{width:100%;margin:6px 0}code{background:#f3f3f3;padding:0 3px}
+        .warning{background:#b00020;color:#fff;padding:10px 12px;font-size:18px}
         """;
 }

@@ -11,6 +11,11 @@ public static class MarkdownReport
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
+        if (r.Model.Warning is { } warning)
+        {
+            sb.AppendLine($"**WARNING — {warning}**");
+            sb.AppendLine();
+        }
         sb.AppendLine($"# Reconstruction of `{Path.GetFileName(r.InputPath)}`");
         sb.AppendLine();
         sb.AppendLine(string.Create(inv, $"Model `{r.Model.Id}`{(r.Model.Revision is null ? "" : $" @ `{r.Model.Revision}`")}; {r.DurationSeconds:0.###} s at {r.ModelSampleRate} Hz, {r.Channels} channel(s), {r.Windows} window(s); metrics at {r.ModelSampleRate} Hz against `input.wav`."));

@@ -22,10 +22,14 @@ public static class MetricsJson
         foreach (var (k, v) in r.StageSeconds) stages[k] = Math.Round(v, 6);
         var s = r.Settings;
         var c = r.MelConfig;
-        return new JsonObject
+        var root = new JsonObject
         {
             ["input"] = r.InputPath,
-            ["model"] = new JsonObject { ["id"] = r.Model.Id, ["revision"] = r.Model.Revision, ["scaling_factor"] = r.Model.ScalingFactor },
+            ["model"] = new JsonObject
+            {
+                ["id"] = r.Model.Id, ["revision"] = r.Model.Revision, ["scaling_factor"] = r.Model.ScalingFactor,
+                ["random_weights"] = r.Model.RandomWeights,
+            },
             ["mel_config"] = new JsonObject
             {
                 ["sample_rate"] = c.SampleRate, ["n_fft"] = c.NFft, ["hop"] = c.Hop, ["win_length"] = c.WinLength,
@@ -54,6 +58,9 @@ public static class MetricsJson
             ["real_time_factor"] = Number(r.RealTimeFactor),
             ["notes"] = new JsonArray(r.Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
         };
+        // A random-weight model's warning is the first field, so no one reads the numbers below it as real.
+        if (r.Model.Warning is { } warning) root.Insert(0, "warning", warning);
+        return root;
     }
 
     public static string Serialize(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });

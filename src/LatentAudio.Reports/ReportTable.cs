@@ -9,7 +9,9 @@ public sealed class ReportTable
 {
     public ReportTable(ReconstructionReport report)
     {
-        Columns = report.Outputs.SelectMany(o => o.Metrics.Keys).Distinct().ToList();
+        // the headline metrics first, so a narrow screen shows them without scrolling; then the rest in their order
+        var keys = report.Outputs.SelectMany(o => o.Metrics.Keys).Distinct().ToList();
+        Columns = [.. Headline.Where(keys.Contains), .. keys.Where(k => !Headline.Contains(k))];
         Rows = report.Outputs.Select(o => (o.Name, Columns.Select(c => o.Metrics.TryGetValue(c, out var v) ? Format(v) : "").ToList())).ToList();
         Footnotes = report.Outputs.SelectMany(o => o.Metrics.SelectMany(kv => Footnote(o.Name, kv.Key, kv.Value))).ToList();
     }
@@ -20,6 +22,9 @@ public sealed class ReportTable
         else if (o.Partial) yield return (output, key, $"{output} {key}*: partial, the mean over {o.Coverage} only; {o.Reason}");
         foreach (var note in o.Notes) yield return (output, key, $"{output} {key}: {note}");
     }
+
+    /// <summary>The columns shown first, in this order, when they were computed.</summary>
+    public static readonly string[] Headline = ["pesq_wb", "stoi", "visqol_audio", "visqol_speech", "mel_distance", "lsd", "si_sdr"];
 
     public IReadOnlyList<string> Columns { get; }
     public IReadOnlyList<(string Output, List<string> Cells)> Rows { get; }
@@ -37,12 +42,23 @@ public sealed class ReportTable
         : Math.Abs(v) >= 100 ? v.ToString("0.0", CultureInfo.InvariantCulture)
         : v.ToString("0.0000", CultureInfo.InvariantCulture);
 
-    /// <summary>The stage-attribution sentences: which step lost what.</summary>
+    /// <summary>The stage-attribution sentences: which step lost what (only of the outputs that were made).</summary>
     public static IEnumerable<string> Attribution(ReconstructionReport r)
     {
-        yield return $"input -> {OutputNames.OracleVocoder}: the front-end + vocoder loss (no VAE).";
-        yield return $"{OutputNames.OracleVocoder} -> {OutputNames.VaeVocoder}: what the VAE adds.";
-        yield return $"{OutputNames.OracleGriffinLim} / {OutputNames.VaeGriffinLim}: what replacing the vocoder with Griffin-Lim costs.";
+        bool Made(string name) => r.Outputs.Any(o => o.Name == name);
+        bool vocoder = Made(OutputNames.OracleVocoder) && Made(OutputNames.VaeVocoder);
+        bool griffinLim = Made(OutputNames.OracleGriffinLim) && Made(OutputNames.VaeGriffinLim);
+        if (vocoder)
+        {
+            yield return $"input -> {OutputNames.OracleVocoder}: the front-end + vocoder loss (no VAE).";
+            yield return $"{OutputNames.OracleVocoder} -> {OutputNames.VaeVocoder}: what the VAE adds.";
+        }
+        if (griffinLim)
+        {
+            yield return vocoder
+                ? $"{OutputNames.OracleGriffinLim} / {OutputNames.VaeGriffinLim}: what replacing the vocoder with Griffin-Lim costs."
+                : $"input -> {OutputNames.OracleGriffinLim}: the front-end + Griffin-Lim loss (no VAE); {OutputNames.OracleGriffinLim} -> {OutputNames.VaeGriffinLim}: what the VAE adds.";
+        }
         yield return string.Create(CultureInfo.InvariantCulture,
             $"VAE alone, in the model's natural-log mel domain (input mel vs decoded mel): MAE {r.VaeMelMae:0.0000}, max {r.VaeMelMax:0.0000}.");
     }

@@ -25,19 +25,11 @@ internal sealed class BatchRunner(string command, CliContext context)
     /// <see cref="InputExpander.Expand"/> argument by argument: an argument that is missing, or a folder without
     /// audio, is a failed input and the rest are still expanded. Two inputs sharing an output name stop the run.
     /// </summary>
-    public IReadOnlyList<InputExpander.Input> Expand(IReadOnlyList<string> arguments, IReadOnlyCollection<string>? extensions = null)
-    {
-        var inputs = new List<InputExpander.Input>();
-        foreach (var argument in arguments)
-            Run(argument, () =>
-            {
-                inputs.AddRange(InputExpander.Expand([argument], extensions));
-                return null;
-            });
-        var dup = inputs.GroupBy(i => i.Stem).FirstOrDefault(g => g.Count() > 1);
-        if (dup is not null) throw new InvalidInputException($"two inputs would share the output name '{dup.Key}': {string.Join(", ", dup.Select(d => d.Path))}");
-        return inputs;
-    }
+    public IReadOnlyList<InputExpander.Input> Expand(IReadOnlyList<string> arguments, IReadOnlyCollection<string>? extensions = null) =>
+        InputExpander.Expand(arguments, extensions, (argument, e) => Run(argument, () => throw e));
+
+    /// <summary>Called before a failure is printed (a progress bar clears its line).</summary>
+    public Action? BeforeReport { get; set; }
 
     /// <summary>Runs <paramref name="body"/> for one input; its failure is reported and counted, never thrown.</summary>
     public bool Run(string input, Func<BatchOutcome?> body)
@@ -69,6 +61,7 @@ internal sealed class BatchRunner(string command, CliContext context)
     {
         string message = e.Message.ReplaceLineEndings(" ").Trim();
         if (!message.Contains(input, StringComparison.Ordinal)) message = $"{input}: {message}";
+        BeforeReport?.Invoke();
         context.Error.WriteLine($"latentaudio {command}: {message}{CliApp.Hint(e.Remedy)}");
         if (Environment.GetEnvironmentVariable("LATENTAUDIO_DEBUG") == "1") context.Error.WriteLine(e);
     }

@@ -13,10 +13,16 @@ public sealed class BenchMetricsCommand : ICommand
     public string Usage =>
         """
         latentaudio bench-metrics [REF DEG] [--seconds 10] [--rate 16000] [--repeat 5]
-          Without files, a deterministic 10 s pair (harmonic tone bursts, degraded with noise and a delay) is used.
+          Without files, a deterministic pair (harmonic tone bursts, degraded with noise and a delay) is used.
           Prints the median wall time and process CPU time of the whole metric set (single-threaded code, so CPU
           time is the one-core cost even on a busy machine) and the CPU time of each metric (first call on a
           fresh pair, so it includes the shared spectrograms it computes first).
+          --seconds S  length of the synthetic pair (default 10)
+          --rate R     rate the metrics run at, in Hz (default 16000)
+          --repeat N   timed runs after one warm-up (default 5)
+        Examples:
+          latentaudio bench-metrics
+          latentaudio bench-metrics ref.wav deg.wav --repeat 3
         """;
 
     public int Run(CommandArgs args, CliContext context)

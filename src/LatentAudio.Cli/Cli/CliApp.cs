@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace LatentAudio.Cli;
 
 /// <summary>
@@ -14,6 +12,17 @@ public static class CliApp
     {
         if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
         {
+            // "latentaudio help COMMAND" is "latentaudio COMMAND --help"
+            if (argv.Length > 1 && argv[0] == "help")
+            {
+                if (CommandRegistry.Find(argv[1]) is { } asked)
+                {
+                    context.Out.WriteLine(asked.Usage.TrimEnd());
+                    return ExitOk;
+                }
+                context.Error.WriteLine($"latentaudio: unknown command '{argv[1]}' (see 'latentaudio --help')");
+                return ExitBadInput;
+            }
             PrintHelp(context.Out);
             return argv.Length == 0 ? ExitBadInput : ExitOk;
         }
@@ -30,7 +39,7 @@ public static class CliApp
         }
         if (argv.Skip(1).Any(a => a is "-h" or "--help"))
         {
-            context.Out.WriteLine(command.Usage);
+            context.Out.WriteLine(command.Usage.TrimEnd());
             return ExitOk;
         }
         using var interruption = context.HandlesSignals ? Interruption.Install(command.Name, context.Error) : null;
@@ -47,8 +56,8 @@ public static class CliApp
         }
         catch (UsageException e)
         {
-            context.Error.WriteLine($"latentaudio {command.Name}: {e.Message}");
-            context.Error.WriteLine($"usage: {FirstLine(command.Usage)}");
+            // one line, like every other error; the usage is one command away
+            context.Error.WriteLine($"latentaudio {command.Name}: {OneLine(e.Message)} (see 'latentaudio {command.Name} --help')");
             return ExitBadInput;
         }
         catch (InvalidInputException e)
@@ -82,20 +91,29 @@ public static class CliApp
         }
     }
 
-    public static string Version =>
-        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+    /// <summary>The one version (Directory.Build.props), the same that metrics.json records.</summary>
+    public static string Version => Reconstruction.Reconstructor.LibraryVersion;
 
     private static void PrintHelp(TextWriter w)
     {
         w.WriteLine("latentaudio — audio through the AudioLDM2 VAE and HiFi-GAN, measured.");
         w.WriteLine();
-        w.WriteLine("usage: latentaudio COMMAND [ARGS...]   (latentaudio COMMAND --help for details)");
+        w.WriteLine("usage: latentaudio COMMAND [ARGS...]   (latentaudio help COMMAND, or COMMAND --help, for its options)");
         w.WriteLine();
         int width = CommandRegistry.All.Max(c => c.Name.Length);
         foreach (var c in CommandRegistry.All) w.WriteLine($"  {c.Name.PadRight(width)}  {c.Summary}");
+        w.WriteLine();
+        w.WriteLine("examples:");
+        w.WriteLine("  latentaudio reconstruct samples/                  the main job (fetches the model on first use)");
+        w.WriteLine("  latentaudio reconstruct samples/ --model samples/demo-model -o demo-out");
+        w.WriteLine("                                                    offline, on the random-weight demo model");
+        w.WriteLine("  latentaudio metrics ref.wav deg.wav               every metric of one pair");
+        w.WriteLine("  latentaudio encode speech.wav -o speech.lat --model audioldm2 --kbps 8");
+        w.WriteLine();
+        w.WriteLine("  --version    print the version; --help, -h    this text");
+        w.WriteLine("exit codes: 0 success, 2 bad input or usage, 1 anything else (LATENTAUDIO_DEBUG=1 for a stack trace)");
     }
 
-    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
     /// <summary>The library names what to do (<see cref="Remedy"/>); the CLI says which of its options does it.</summary>
     public static string Hint(Remedy remedy) => remedy switch
     {

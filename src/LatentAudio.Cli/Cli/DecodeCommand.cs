@@ -11,11 +11,20 @@ public sealed class DecodeCommand(ICodecModelProvider models) : ICommand
 
     public string Name => "decode";
     public string Summary => "decode .lat latent files back to WAV (level, rate and length restored)";
-    public string Usage => """
-        latentaudio decode IN.lat... -o OUT [--model M] [--decoder vocoder|griffinlim] [--force]
-          -o OUT     output WAV (one input) or folder, used as given
-          --model M  where to load the model from instead of the id stored in the file; its VAE sha256 must match
-          --decoder  mel to waveform: the model's HiFi-GAN vocoder (default) or Griffin-Lim
+    public string Usage => $"""
+        latentaudio decode IN.lat... -o OUT [options]
+          Decodes latent files to 16-bit WAV at the input's rate, level and length.
+          IN.lat      .lat files, or folders searched recursively for .lat
+          -o OUT      output WAV (one input) or folder (several inputs, or a folder), used as given (required)
+          --model M   load the model from here instead of the id stored in the file (default: the stored id and
+                      revision, from the Hugging Face cache or the hub); its VAE sha256 must match
+          --decoder D mel to waveform: vocoder (default: the model's HiFi-GAN) or griffinlim
+          --force     replace existing outputs (default: refuse)
+        {CliProgress.Help}
+        Examples:
+          latentaudio decode speech.lat -o speech.wav
+          latentaudio decode coded/ -o decoded/ --model samples/demo-model
+          latentaudio decode speech.lat -o speech_gl.wav --decoder griffinlim
         """;
 
     public int Run(CommandArgs args, CliContext context)
@@ -24,14 +33,16 @@ public sealed class DecodeCommand(ICodecModelProvider models) : ICommand
         var modelSpec = args.Option("--model");
         var decoder = (args.Option("--decoder") ?? "vocoder").ToLowerInvariant();
         if (decoder is not ("vocoder" or "griffinlim")) throw new UsageException($"--decoder takes vocoder or griffinlim, got '{decoder}'");
-        bool force = args.Flag("--force");
+        bool force = args.Flag("--force"), quiet = args.Flag("--quiet", "-q");
         var jobs = CodecPaths.Jobs(args.Positionals(min: 1), output, ".wav", [LatentFileFormat.Extension]);
+        using var progress = CliProgress.For(context, quiet, jobs.Count);
 
         CodecModel? model = null;
         try
         {
             foreach (var (input, target) in jobs)
             {
+                progress.Next(input);
                 LatentFileHeader header;
                 using (var peek = File.OpenRead(input)) header = LatentFileReader.Open(peek, input).Header;
                 if (model is null || !model.Identity.SameWeights(header.Model))
@@ -55,6 +66,7 @@ public sealed class DecodeCommand(ICodecModelProvider models) : ICommand
                 codec.DecodeTo(reader, vocode, (planar, count) => wav.Write(planar, 0, count),
                     decoder == "vocoder" ? LatentAudio.Engine.CrossfadeShape.Linear : LatentAudio.Engine.CrossfadeShape.EqualPower);
                 wav.Complete();
+                progress.Clear();
                 context.Out.WriteLine($"{input} -> {target} ({h.Streams.Length} ch, {h.SampleRate} Hz, {wav.FramesWritten} samples, {decoder})");
             }
         }

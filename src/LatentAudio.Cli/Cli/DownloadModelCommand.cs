@@ -16,7 +16,15 @@ public sealed class DownloadModelCommand : ICommand
         "latentaudio download-model MODEL [--parts all|vae|vocoder] [--cache-dir DIR] [--offline]\n" +
         "latentaudio download-model --list\n" +
         "  MODEL: a known name (" + KnownModels.AliasList + "), a hub id org/name[@revision], or a folder.\n" +
-        "  Honours HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE, HF_TOKEN, HF_ENDPOINT.";
+        "  --parts P        all (default), vae or vocoder\n" +
+        "  --cache-dir DIR  the Hugging Face cache to fill (default: $HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub)\n" +
+        "  --offline        only look in the cache, as HF_HUB_OFFLINE=1 (default: download what is missing)\n" +
+        "  --list           the known models\n" +
+        "  Honours HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE, HF_TOKEN, HF_ENDPOINT. Prints the folder that holds the model.\n" +
+        "Examples:\n" +
+        "  latentaudio download-model audioldm2                 before going offline\n" +
+        "  latentaudio download-model cvssp/audioldm2@main --parts vae --cache-dir /data/hf\n" +
+        "  latentaudio download-model --list";
 
     public int Run(CommandArgs args, CliContext context)
     {

@@ -14,16 +14,29 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
 
     public string Name => "encode";
     public string Summary => "code audio as a quantised, entropy-coded VAE latent file (.lat) and report its true bitrate";
-    public string Usage => """
-        latentaudio encode INPUT... -o OUT --model M [--step D | --spread D | --kbps R] [--channels mix|each|first] [--report R.json] [--force] [--resume]
-          INPUT      audio files or folders (searched recursively; a/b.wav is coded as OUT/a_b.lat)
-          -o OUT     output file (one input) or folder (several inputs / a folder), used as given
-          --step D   uniform quantiser step for every latent channel
-          --spread D step = D x each channel's standard deviation per window
-          --kbps R   per-window step search so the latent payload meets R kbps per coded stream (default 8)
-          --channels how input channels become coded streams (default mix)
-          --report   also write the bitrate reports as JSON (of the inputs encoded in this run)
-          --resume   skip inputs whose output already exists (outputs appear under their name only when complete)
+    public string Usage => $"""
+        latentaudio encode INPUT... -o OUT --model M [options]
+          Codes audio as a quantised, entropy-coded VAE latent (.lat) and prints its true bitrate.
+          INPUT       audio files, or folders searched recursively for {InputExpander.AudioExtensionList}
+                      (a/b.wav is coded as OUT/a_b.lat; speech.flac beside speech.mp3 as speech_flac.lat)
+          -o OUT      output file (one input) or folder (several inputs, or a folder), used as given (required)
+          --model M   model folder, hub id or known name, e.g. audioldm2 (required: a .lat decodes only with its weights)
+          --step D    uniform quantiser step for every latent channel
+          --spread D  step = D x each channel's standard deviation per window
+          --kbps R    per-window step search so the payload meets R kbps per coded stream (the default, R = 8)
+                      give at most one of --step, --spread, --kbps
+          --channels C  how input channels become coded streams: mix (default: one stream of the mean), each, first
+                      (reconstruct defaults to each)
+          --report R.json  also write the bitrate reports as JSON (of the inputs encoded in this run) (default: none)
+          --force     replace existing outputs (default: refuse)
+          --resume    skip inputs whose output already exists (outputs appear under their name only when complete)
+          --allow-truncated  read a file shorter than its header declares as far as it goes, with a note
+                             (default: refuse it, naming both lengths)
+        {CliProgress.Help}
+        Examples:
+          latentaudio encode speech.wav -o speech.lat --model audioldm2              8 kbps, the default target
+          latentaudio encode samples/ -o coded/ --model audioldm2 --kbps 4 --report coded/report.json
+          latentaudio encode music.flac -o music.lat --model audioldm2 --step 0.05 --channels each
         """;
 
     public int Run(CommandArgs args, CliContext context)
@@ -33,13 +46,15 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
         var settings = ReadQuantiser(args);
         var policy = ParsePolicy(args.Option("--channels") ?? "mix");
         var reportPath = args.Option("--report");
-        bool force = args.Flag("--force"), resume = args.Flag("--resume");
+        bool force = args.Flag("--force"), resume = args.Flag("--resume"), quiet = args.Flag("--quiet", "-q");
         var truncation = TruncationOption.Read(args);
         var batch = new BatchRunner(Name, context);
         var arguments = args.Positionals(min: 1);
         var jobs = CodecPaths.Jobs(arguments, batch.Expand(arguments), output, LatentFileFormat.Extension);
         if (jobs.Count == 0) return batch.Finish();
         foreach (var folder in jobs.Select(j => Path.GetDirectoryName(Path.GetFullPath(j.Output))!).Distinct()) StaleTemporaryFiles.Remove(folder, context);
+        using var progress = CliProgress.For(context, quiet, jobs.Count);
+        batch.BeforeReport = progress.Clear;
 
         using var model = models.Load(modelSpec, null);
         var codec = new LatentCodec(model.Vae, model.Identity, model.FrontEnd);
@@ -51,11 +66,13 @@ public sealed class EncodeCommand(ICodecModelProvider models) : ICommand
                 context.Error.WriteLine($"{input}: done already ({target}), skipped (--resume)");
                 return BatchOutcome.Skipped;
             }
+            progress.Next(input);
             BitrateReport? report = null;
             var truncated = new List<string>();
             var read = truncation.For(truncated);
             // the input is read in passes, block by block (level, then windows): memory does not grow with its length
-            AtomicFile.Write(target, force, s => report = codec.Encode(() => AudioFile.OpenReader(input, read), s, new LatentCodecOptions(settings, policy), input));
+            AtomicFile.Write(target, force, s => report = codec.Encode(() => AudioFile.OpenReader(input, read), s, new LatentCodecOptions(settings, policy), input, progress));
+            progress.Clear();
             TruncationOption.Warn(context, Name, truncated);
             context.Out.WriteLine($"{input} -> {target}");
             context.Out.WriteLine(report!.ToText());

@@ -8,8 +8,20 @@ public sealed class InfoCommand : ICommand
 {
     public string Name => "info";
     public string Summary => "format, sample rate, channels, duration, peak and RMS of audio files";
-    public string Usage => "latentaudio info FILE... [--offset S] [--seconds S] [--json]\n" +
-                           "  reads WAV, FLAC, MP3 and Ogg Vorbis; with --offset/--seconds, peak and RMS are of that window only";
+    public string Usage => """
+        latentaudio info FILE... [--offset S] [--seconds S] [--json]
+          Format, sample rate, channels, duration, peak and RMS of each file (WAV, FLAC, MP3, Ogg Vorbis), streamed.
+          FILE        audio files (not folders)
+          --offset S  measure peak and RMS from this many seconds in (default 0)
+          --seconds S only this many seconds (default: to the end)
+          --json      one JSON object per file (an array for several) instead of text
+          --allow-truncated  read a file shorter than its header declares as far as it goes, with a note
+                             (default: refuse it, naming both lengths)
+        Examples:
+          latentaudio info samples/speech_libri1.wav
+          latentaudio info a.flac b.mp3 --json
+          latentaudio info long.wav --offset 60 --seconds 10
+        """;
 
     public int Run(CommandArgs args, CliContext context)
     {

@@ -21,12 +21,20 @@ public sealed class MelCommand : ICommand
           Resamples to 16 kHz, removes the mean, scales to peak 0.5, zero-pads to T*160 samples and writes the
           natural-log mel (n_fft 1024, hop 160, 64 Slaney mels 0-8000 Hz) as float32 [T, 64]: the frames the VAE
           is given, T = max(1024, ceil(N/160) rounded up to a multiple of 4) (AudioLDM2 pads short clips to 10.24 s).
+          -o OUT.npy           output file (required)
           --channel first|mix  channel 0 (default, what AudioLDM2 does) or the mean of all channels
+                               (reconstruct defaults to each channel on its own, encode and rd to mix)
           --reference          AudioLDM2 wav_to_fbank to the letter: zero-pad to 10.24 s, peak 0.5 again,
-                               crop to 1024 frames -> [1024, 64]
-          --offset S, --seconds S  only this window of the file is read
-          --force              overwrite OUT.npy if it exists
-        Example: latentaudio mel speech.wav -o speech.mel.npy --reference
+                               crop to 1024 frames -> [1024, 64] (default: the model-domain frames above)
+          --offset S           start this many seconds in (default 0)
+          --seconds S          only this many seconds (default: to the end)
+          --force              overwrite OUT.npy if it exists (default: refuse)
+          --allow-truncated  read a file shorter than its header declares as far as it goes, with a note
+                             (default: refuse it, naming both lengths)
+        Examples:
+          latentaudio mel speech.wav -o speech.mel.npy                 the frames the VAE is given
+          latentaudio mel speech.wav -o speech.fbank.npy --reference   comparable with AudioLDM2's wav_to_fbank
+          latentaudio mel stereo.flac -o mix.npy --channel mix --offset 5 --seconds 10
         """;
 
     public int Run(CommandArgs args, CliContext context)

@@ -20,11 +20,18 @@ public sealed class MetricsCommand : ICommand
           REF, DEG   reference and degraded audio (WAV, FLAC, MP3, Ogg); channels are mixed to mono
                      except for loudness
           --rate R   common rate in Hz: a file at another rate is resampled to it (default 16000)
-          --align    shift DEG by the best cross-correlation lag (within 50 ms) before scoring
+          --align    shift DEG by the best cross-correlation lag (within 50 ms) before scoring (default: no shift)
           --json     one JSON object: {"metrics": {key: number | {"value": null, "reason": ...}}, "notes": [...], ...}
-          --only     comma-separated metric keys (see --list)
+          --only     comma-separated metric keys (see --list) (default: every metric)
           --list     every metric with its definition, parameters, unit, direction and reference
         Different lengths are trimmed to the shorter (after --align); the output says so.
+          --allow-truncated  read a file shorter than its header declares as far as it goes, with a note
+                             (default: refuse it, naming both lengths)
+        Examples:
+          latentaudio metrics ref.wav deg.wav
+          latentaudio metrics ref.wav out/vae_vocoder.wav --only pesq_wb,stoi,visqol_audio --json
+          latentaudio metrics ref.flac deg.mp3 --align --rate 48000
+          latentaudio metrics --list
         """;
 
     public int Run(CommandArgs args, CliContext context)

@@ -28,13 +28,27 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
 
     public string Name => "rd";
     public string Summary => "rate-distortion curves of the latent codec against Opus (rd.csv, rd.json, rd.html)";
-    public string Usage => """
-        latentaudio rd INPUT... --model M [-o DIR] [--kbps R,R,... | --steps D,D,...] [--force] [--resume]
-          inputs are mixed to mono and resampled to 16 kHz; metrics compare the decoded audio with that signal
-          --kbps    latent targets (default 48,24,12,8,6,4,2); --steps sweeps fixed quantiser steps instead
-          --resume  skip inputs an interrupted run already scored (kept in DIR/.rd-partial/ until the end)
-                    and write rd.csv/json/html even where an earlier run left them
-          Opus (Concentus, hard CBR) runs at 6,8,12,16,24,32 kbps; "latent-ceiling" is the unquantised latent
+    public string Usage => $"""
+        latentaudio rd INPUT... --model M [options]
+          Rate-distortion sweep: the latent codec at several targets (and unquantised, "latent-ceiling") against
+          Opus (Concentus, hard CBR, 6, 8, 12, 16, 24, 32 kbps) on the same inputs; writes rd.csv, rd.json, rd.html.
+          Inputs are mixed to mono (unlike reconstruct, which defaults to each channel) and resampled to 16 kHz;
+          metrics ({string.Join(", ", RdMetricKeys)}) compare the decoded audio with that signal.
+          INPUT       audio files, or folders searched recursively for {InputExpander.AudioExtensionList}
+          --model M   model folder, hub id or known name (required)
+          -o DIR      output folder (default rd/)
+          --kbps R,R,...   latent targets (default {string.Join(",", DefaultTargetsKbps)})
+          --steps D,D,...  sweep fixed quantiser steps instead of --kbps targets
+          --force     replace rd.csv/json/html (default: refuse)
+          --resume    skip inputs an interrupted run already scored (kept in DIR/.rd-partial/ until the end)
+                      and write rd.csv/json/html even where an earlier run left them
+          --allow-truncated  read a file shorter than its header declares as far as it goes, with a note
+                             (default: refuse it, naming both lengths)
+        {CliProgress.Help}
+        Examples:
+          latentaudio rd samples/ --model audioldm2 -o rd                   the default sweep, plots in rd/rd.html
+          latentaudio rd speech.wav --model audioldm2 --kbps 12,6,3
+          latentaudio rd samples/ --model samples/demo-model --steps 0.01,0.1,1 -o rd-demo
         """;
 
     public int Run(CommandArgs args, CliContext context)
@@ -44,7 +58,7 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
         var kbpsList = ParseList(args.Option("--kbps"), "--kbps");
         var steps = ParseList(args.Option("--steps"), "--steps");
         if (kbpsList is not null && steps is not null) throw new UsageException("give --kbps or --steps, not both");
-        bool force = args.Flag("--force"), resume = args.Flag("--resume");
+        bool force = args.Flag("--force"), resume = args.Flag("--resume"), quiet = args.Flag("--quiet", "-q");
         var truncation = TruncationOption.Read(args);
         var batch = new BatchRunner(Name, context);
         var arguments = args.Positionals(min: 1);
@@ -62,6 +76,8 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
         var codec = new LatentCodec(model.Vae, model.Identity, model.FrontEnd);
         var sweep = new RateDistortionSweep(codec, vocode, settings, metrics);
         var rows = new List<Dictionary<string, object>>();
+        using var progress = CliProgress.For(context, quiet, inputs.Count);
+        batch.BeforeReport = progress.Clear;
         var partial = new RdPartialRows(outDir, $"{model.Identity}|{string.Join(";", settings.Select(s => $"{s.Mode} {s.Value.ToString("R", CultureInfo.InvariantCulture)}"))}");
         foreach (var input in inputs) batch.Run(input, () =>
         {
@@ -71,11 +87,13 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
                 context.Error.WriteLine($"{input}: scored already, skipped (--resume)");
                 return BatchOutcome.Skipped;
             }
+            progress.Next(input);
             var truncated = new List<string>();
             var audio = AudioFile.Read(input, options: truncation.For(truncated));
             TruncationOption.Warn(context, Name, truncated);
             var points = sweep.Run(audio, input,
-                p => context.Out.WriteLine($"{input}: {p}"), w => context.Error.WriteLine($"{input}: {w}"));
+                p => { progress.Clear(); context.Out.WriteLine($"{input}: {p}"); }, w => { progress.Clear(); context.Error.WriteLine($"{input}: {w}"); }, progress);
+            progress.Clear();
             var inputRows = points.Select(p => p.ToRow()).ToList();
             partial.Save(input, inputRows);
             rows.AddRange(inputRows);

@@ -12,15 +12,44 @@ public sealed class ReconstructCommand : ICommand
 {
     public string Name => "reconstruct";
     public string Summary => "audio -> log-mel -> VAE -> HiFi-GAN (and Griffin-Lim), with metrics and a report";
-    public string Usage => """
-        latentaudio reconstruct INPUT... [--model audioldm2] [--offset S] [--seconds S] [-o DIR]
-            [--decoder vocoder|griffinlim|all] [--sample --seed N] [--channels each|first|mix]
-            [--output-rate model|input] [--gain restore|model] [--format wav16|wav32f]
-            [--overlap S] [--iterations N] [--metrics KEY,...] [--json] [--force] [--resume]
-          INPUT      files or folders (searched recursively for .wav .flac .mp3 .ogg)
-          -o DIR     output folder (default <input-stem>_reconstruct/; with several inputs, DIR/<stem>/)
-          --metrics  compute only these metrics (see latentaudio metrics --list); default all
-          --resume   skip inputs whose folder already holds a complete metrics.json
+    public string Usage => $"""
+        latentaudio reconstruct INPUT... [options]
+          Puts each input through the front-end, the VAE and the vocoder (and/or Griffin-Lim), writes every stage's
+          audio, metrics.json, report.md and report.html, and prints a summary table.
+          INPUT            audio files, or folders searched recursively for {InputExpander.AudioExtensionList}
+                           (hidden files skipped); a file in a sub-folder is named by its path (a/b.wav -> a_b), and
+                           equal names with different extensions keep the extension (speech.flac -> speech_flac)
+          -m, --model M    a model folder (vae/ + vocoder/), a hub id org/name[@rev] or a known name
+                           (default audioldm2 = cvssp/audioldm2, downloaded on first use, ~443 MB)
+          -o DIR           output folder (default <input-stem>_reconstruct/ in the current folder; with several
+                           inputs, DIR/<stem>/)
+          --offset S       start this many seconds into each input (default 0)
+          --seconds S      only this many seconds (default: to the end)
+          --decoder D      vocoder (default: the model's HiFi-GAN), griffinlim, or all (both)
+          --iterations N   Griffin-Lim iterations (default 32)
+          --sample         decode a sample of the VAE posterior instead of its mean (default: the mean)
+          --seed N         seed of --sample and of Griffin-Lim's initial phases (default 0)
+          --channels C     each (default: every channel on its own), first, or mix (the mean of all channels)
+                           (encode and rd default to mix, mel and encode-latent to first)
+          --output-rate R  model (default: the model's rate, 16 kHz for audioldm2) or input (resampled back)
+          --gain G         restore (default: the input's level and DC put back) or model (peak 0.5, as the model sees it)
+          --format F       wav16 (default: 16-bit PCM) or wav32f (32-bit float)
+          --overlap S      overlap of consecutive 10.24 s windows, in [0, 10.24) (default 1.28)
+          --metrics K,...  compute only these metrics (keys: latentaudio metrics --list) (default: all)
+          --json           print metrics.json to stdout (an array for several inputs) instead of the table
+          --force          replace a non-empty output folder (default: refuse)
+          --resume         skip inputs whose folder already holds a complete metrics.json
+          --allow-truncated  read a file shorter than its header declares as far as it goes, with a note
+                             (default: refuse it, naming both lengths)
+        {CliProgress.Help}
+        Examples:
+          latentaudio reconstruct speech.wav                          one file with the released model
+          latentaudio reconstruct samples/ -o out                     a folder: out/<stem>/ per file
+          latentaudio reconstruct samples/ --model samples/demo-model -o demo-out
+                                                                      offline, random-weight demo (numbers mean nothing)
+          latentaudio reconstruct song.flac --offset 30 --seconds 10 --decoder all
+                                                                      10 s of a song, vocoder and Griffin-Lim
+          latentaudio reconstruct stereo.wav --output-rate input --format wav32f --metrics pesq_wb,stoi --json
         """;
 
     public int Run(CommandArgs args, CliContext context)
@@ -58,7 +87,7 @@ public sealed class ReconstructCommand : ICommand
             GriffinLimIterations = args.Int("--iterations") ?? 32,
         };
         var only = args.Option("--metrics")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        bool json = args.Flag("--json"), force = args.Flag("--force"), resume = args.Flag("--resume");
+        bool json = args.Flag("--json"), force = args.Flag("--force"), resume = args.Flag("--resume"), quiet = args.Flag("--quiet", "-q");
         var truncation = TruncationOption.Read(args);
         var batch = new BatchRunner(Name, context);
         var inputs = batch.Expand(args.Positionals(min: 1));
@@ -71,9 +100,12 @@ public sealed class ReconstructCommand : ICommand
         var parts = settings.UsesVocoder ? ModelParts.All : ModelParts.Vae;
         // Streamed runs go window after window for as long as the input lasts: peak memory beats a planned block.
         using var loaded = AudioLdmModel.Load(model, parts, new LatentAudio.Models.Onnx.SessionSettings { MemoryPattern = false });
+        ModelWarning.Print(context, Name, loaded.Warning);
         var metrics = ReconstructionMetrics.Create(only);
         var reconstructor = new Reconstructor(loaded, settings, metrics);
 
+        using var progress = CliProgress.For(context, quiet, inputs.Count);
+        batch.BeforeReport = progress.Clear;
         var results = new JsonArray();
         foreach (var input in inputs) batch.Run(input.Path, () =>
         {
@@ -89,11 +121,13 @@ public sealed class ReconstructCommand : ICommand
             }
             if (!force && !resume && Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
                 throw InvalidInputException.ForFile(folder, "output folder is not empty (use --force to overwrite, or --resume)");
-            if (!json) context.Error.WriteLine($"{input.Path} -> {folder}/");
+            if (!json) progress.Line($"{input.Path} -> {folder}/");
+            progress.Next(input.Path);
             var truncated = new List<string>();
             var report = reconstructor.Run(AudioSource.File(input.Path, settings.OffsetSeconds, settings.Seconds, truncation.For(truncated)), new WavFolderSink(folder, settings.Format),
-                progress: json ? null : p => context.Error.WriteLine($"  {p}"));
+                work: progress);
             if (truncated.Count > 0) report = report with { Notes = [.. truncated, .. report.Notes] };
+            progress.Clear();
             TruncationOption.Warn(context, Name, truncated);
             var node = MetricsJson.Build(report);
             IO.AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), MarkdownReport.Build(report), overwrite: true);
@@ -101,18 +135,23 @@ public sealed class ReconstructCommand : ICommand
             // metrics.json last: its presence marks a complete folder (what --resume trusts).
             IO.AtomicFile.WriteAllText(metricsPath, MetricsJson.Serialize(node), overwrite: true);
             results.Add(node);
-            if (!json) PrintSummary(context, report);
+            progress.Clear();
+            if (!json) PrintSummary(context, report, only);
             return BatchOutcome.Done;
         });
         if (json && results.Count > 0) context.Out.WriteLine(MetricsJson.Serialize(inputCount == 1 ? results[0]!.DeepClone() : results));
         return batch.Finish();
     }
 
-    private static void PrintSummary(CliContext context, ReconstructionReport report)
+    /// <summary>The console table: the metrics asked for with --metrics (all of them), else six headline ones.</summary>
+    private static void PrintSummary(CliContext context, ReconstructionReport report, string[]? only)
     {
         var table = new ReportTable(report);
-        var keys = new[] { "mel_distance", "lsd", "stoi", "pesq_wb", "visqol_audio", "si_sdr" }.Where(table.Columns.Contains).ToList();
+        // the report's column order (headline metrics first)
+        var keys = only is { Length: > 0 } ? table.Columns.ToList()
+            : table.Columns.Where(new[] { "mel_distance", "lsd", "stoi", "pesq_wb", "visqol_audio", "si_sdr" }.Contains).ToList();
         if (keys.Count == 0) keys = table.Columns.Take(6).ToList();
+        if (report.Model.Warning is { } warning) context.Out.WriteLine($"WARNING: {warning}");
         context.Out.WriteLine($"{report.InputPath}: {report.Windows} window(s), RTF {report.RealTimeFactor:0.00}, VAE mel MAE {report.VaeMelMae:0.000}");
         context.Out.WriteLine("  " + "output".PadRight(18) + string.Concat(keys.Select(k => k.PadLeft(14))));
         foreach (var o in report.Outputs)

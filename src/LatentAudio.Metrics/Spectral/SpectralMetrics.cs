@@ -17,23 +17,28 @@ public static class SpectralMetrics
         return WaveformMeasures.Pearson(pair.ReferenceMagnitude(Linear).Data, pair.DegradedMagnitude(Linear).Data);
     }
 
+    /// <summary>auraloss's magnitude floor: STFTLoss.stft takes sqrt(clamp(re^2 + im^2, min=1e-8)).</summary>
+    public const double AuralossMagnitudeFloor = 1e-4;
+
     /// <summary>||S_ref - S_deg||_F / ||S_ref||_F on the linear spectrogram (Arik et al. 2019's spectral
-    /// convergence, the auraloss SC term, target = reference).</summary>
+    /// convergence, the auraloss SC term, target = reference), magnitudes floored at 1e-4 as auraloss's
+    /// STFTLoss(1024, 160, 1024, w_sc=1, w_log_mag=0) computes it.</summary>
     public static double SpectralConvergence(MetricPair pair)
     {
         pair.RequireAudible(); // the denominator is the reference's spectral energy
         var r = pair.ReferenceMagnitude(Linear).Data;
         var d = pair.DegradedMagnitude(Linear).Data;
-        return SpectralConvergence(r, d);
+        return SpectralConvergence(r, d, AuralossMagnitudeFloor);
     }
 
-    public static double SpectralConvergence(ReadOnlySpan<double> target, ReadOnlySpan<double> input)
+    /// <summary>||max(target, floor) - max(input, floor)||_F / ||max(target, floor)||_F.</summary>
+    public static double SpectralConvergence(ReadOnlySpan<double> target, ReadOnlySpan<double> input, double floor = 0)
     {
         double num = 0, den = 0;
         for (int i = 0; i < target.Length; i++)
         {
-            double e = target[i] - input[i];
-            num += e * e; den += target[i] * target[i];
+            double t = Math.Max(target[i], floor), e = t - Math.Max(input[i], floor);
+            num += e * e; den += t * t;
         }
         if (den == 0) throw new MetricUnavailableException("reference spectrogram is all zero");
         return Math.Sqrt(num) / Math.Sqrt(den);

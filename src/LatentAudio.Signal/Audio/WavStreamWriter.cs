@@ -10,7 +10,6 @@ namespace LatentAudio.Audio;
 /// </summary>
 public sealed class WavStreamWriter : IDisposable
 {
-    private const int HeaderBytes = 44;
     private readonly PendingFile _file;
     private readonly int _channels, _bytesPerSample;
     private readonly WavSampleFormat _format;
@@ -34,7 +33,7 @@ public sealed class WavStreamWriter : IDisposable
     {
         if (planar.Count != _channels) throw new ArgumentException($"expected {_channels} channels, got {planar.Count}");
         if (count == 0) return;
-        if ((_frames + count) * _channels * _bytesPerSample > uint.MaxValue - HeaderBytes)
+        if ((_frames + count) * _channels * _bytesPerSample > uint.MaxValue - WavWriter.HeaderSize(_format))
             throw new InvalidInputException("output is too long for a RIFF/WAVE file (4 GiB limit)");
         int bytes = count * _channels * _bytesPerSample;
         if (_buffer.Length < bytes) _buffer = new byte[bytes];
@@ -64,7 +63,7 @@ public sealed class WavStreamWriter : IDisposable
 
     private void WriteHeader(long dataBytes)
     {
-        Span<byte> h = stackalloc byte[HeaderBytes];
+        Span<byte> h = stackalloc byte[WavWriter.HeaderSize(_format)];
         WavWriter.FillHeader(h, _channels, SampleRate, _format, dataBytes);
         _file.Stream.Write(h);
     }

@@ -50,10 +50,13 @@ public sealed class LatentCodec
     /// <summary>
     /// Encodes the audio <paramref name="open"/> reads (called once per pass: it must give the same signal each time)
     /// into <paramref name="output"/>, window by window: memory does not grow with the input's length.
+    /// <paramref name="progress"/> hears the scan ("scan", total unknown) and every coded window ("window", i of N, over all streams).
     /// </summary>
-    public BitrateReport Encode(Func<IAudioReader> open, Stream output, LatentCodecOptions options, string sourceName = "input")
+    public BitrateReport Encode(Func<IAudioReader> open, Stream output, LatentCodecOptions options, string sourceName = "input",
+        IProgress<WorkProgress>? progress = null)
     {
         options.Quantiser.Validate();
+        progress?.Report(new WorkProgress("scan", 0, 0));
         var encoder = new WindowedLatentEncoder(_vae, _frontEnd);
         var input = Measure(encoder, open, options.Channels, options.WindowMelFrames, options.OverlapMelFrames, sourceName);
         var header = Header(encoder, input, options);
@@ -61,6 +64,8 @@ public sealed class LatentCodec
         var writer = new LatentFileWriter(output, header);
         using var stats = new SymbolStatistics(_vae.LatentChannels, (long)input.Levels.Length * header.LatentChannels * header.LatentRows * header.LatentFrames);
         double secondsPerLatentFrame = (double)_vae.Downsample * _frontEnd.HopLength / _frontEnd.SampleRate;
+        long windowsDone = 0, windowsTotal = (long)plan.Windows.Count * input.Levels.Length;
+        progress?.Report(new WorkProgress("window", 0, windowsTotal));
         foreach (var owned in encoder.Encode(open, input, plan, sourceName))
         {
             var window = owned.Window;
@@ -71,6 +76,7 @@ public sealed class LatentCodec
             var coded = LatentBlockCoder.Encode(owned.Owned, options.Quantiser, options.PrecisionBits, options.ModelPolicy, budget);
             stats.Add(coded.Symbols);
             writer.WriteWindow(owned.StreamIndex, window, coded);
+            progress?.Report(new WorkProgress("window", ++windowsDone, windowsTotal));
         }
         writer.Finish();
         int streams = input.Levels.Length, mels = _frontEnd.MelBins, down = _vae.Downsample;

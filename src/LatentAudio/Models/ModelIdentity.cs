@@ -9,5 +9,10 @@ public sealed record ModelIdentity(string Id, string Revision, byte[] WeightsSha
         $"{Id}{(Revision.Length > 0 ? "@" + Revision : "")} (VAE sha256 {Sha256Hex[..Math.Min(12, Sha256Hex.Length)]}…)";
 }
 
-/// <summary>Where the model came from, for the record (reports, metrics.json).</summary>
-public sealed record ModelDescription(string Id, string? Revision, double? ScalingFactor);
+/// <summary>Where the model came from, for the record (reports, metrics.json). <paramref name="Warning"/> is set for a
+/// random-weight demo model (<see cref="AudioLdm.AudioLdmModel.RandomWeightsMarker"/>): every output must show it.</summary>
+public sealed record ModelDescription(string Id, string? Revision, double? ScalingFactor, string? Warning = null)
+{
+    /// <summary>The weights are random (a demo or test model): the audio is noise and the numbers mean nothing.</summary>
+    public bool RandomWeights => Warning is not null;
+}

@@ -33,6 +33,11 @@ public sealed class Reconstructor
 
     public Dsp.MelConfig MelConfig => _model.MelConfig;
 
+    /// <summary>The version of the build (Directory.Build.props <c>Version</c>, shared by every assembly and <c>--version</c>).</summary>
+    public static string LibraryVersion { get; } =
+        (typeof(Reconstructor).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .FirstOrDefault() as System.Reflection.AssemblyInformationalVersionAttribute)?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
     /// <summary>The outputs this reconstructor renders, in file order (the input is written first, as <see cref="OutputNames.Input"/>).</summary>
     public IReadOnlyList<string> OutputNames()
     {
@@ -42,11 +47,17 @@ public sealed class Reconstructor
         return names;
     }
 
-    /// <summary>Reconstructs <paramref name="source"/>, hands every output to <paramref name="sink"/> and returns what was measured.</summary>
-    public ReconstructionReport Run(AudioSource source, IReconstructionSink sink, Action<string>? progress = null)
+    /// <summary>
+    /// Reconstructs <paramref name="source"/>, hands every output to <paramref name="sink"/> and returns what was
+    /// measured. <paramref name="work"/> hears the scan ("scan", total unknown) and then every decoded window
+    /// ("window", i of N); <paramref name="progress"/> the same windows as text.
+    /// </summary>
+    public ReconstructionReport Run(AudioSource source, IReconstructionSink sink, Action<string>? progress = null, IProgress<WorkProgress>? work = null)
     {
+        work?.Report(new WorkProgress("scan", 0, 0));
         var timer = new StageTimer();
         var notes = new List<string>();
+        if (_model.Warning is { } warning) notes.Add(warning);
         var cfg = _model.MelConfig;
         var frontEnd = _model.FrontEnd;
         int rate = cfg.SampleRate, hop = cfg.Hop;
@@ -73,6 +84,7 @@ public sealed class Reconstructor
             notes.Add($"the input is shorter than one {layout.WindowMelFrames * hop / (double)rate:0.##} s window: it is zero-padded to one window " +
                       "as the reference's pad_wav does, and the outputs are trimmed to the input's length");
         var names = OutputNames();
+        work?.Report(new WorkProgress("window", 0, plan.Windows.Count));
         var segments = new SegmentedMetrics(_metrics, names, channels, n, rate);
         if (segments.Segments > 1)
             notes.Add($"metrics: the input is scored in {segments.Segments} consecutive segments of {segments.SegmentSeconds:0.#} s " +
@@ -115,6 +127,8 @@ public sealed class Reconstructor
                     var block = blocks.Current;
                     window++;
                     if (windows <= 20 || window % 10 == 0 || window == windows) progress?.Invoke($"window {window}/{windows}");
+                    // the window's samples are written and scored after it: it counts as done once they are
+                    if (window > 1) work?.Report(new WorkProgress("window", window - 1, windows));
                     var inputMel = new float[channels][];
                     for (int s = 0; s < channels; s++)
                     {
@@ -136,6 +150,7 @@ public sealed class Reconstructor
             inputTrack.Dispose();
 
             var metricsByOutput = segments.Result();
+            work?.Report(new WorkProgress("window", windows, windows));
             timer.Time("write", () => { foreach (var f in stages.Values) f.Complete(); });
 
             return new ReconstructionReport
@@ -154,7 +169,7 @@ public sealed class Reconstructor
                 VaeMelMax = melError.Max,
                 Outputs = names.Select(x => new OutputEntry(x, x + ".wav", Reconstruction.OutputNames.Describe(x), metricsByOutput[x])).ToList(),
                 StageSeconds = timer.Stages,
-                Version = typeof(Reconstructor).Assembly.GetName().Version?.ToString() ?? "0",
+                Version = LibraryVersion,
                 Mels = excerpt.Mels(frontEnd, names),
                 Previews = excerpt.Previews(names, restore?[0], rate),
                 Notes = notes,

@@ -38,9 +38,13 @@ public sealed class RateDistortionSweep(LatentCodec codec, Func<Tensor, float[]>
     /// <summary>AudioLDM2's latent: 8 × 16 values per 40 ms latent frame (25 frames/s) as float32 = 102.4 kbps.</summary>
     public const double CeilingKbps = 3200 * 32 / 1000.0;
 
-    /// <summary>The points of <paramref name="original"/>; <paramref name="progress"/> hears each latent point, <paramref name="warning"/> Opus concealment.</summary>
-    public IReadOnlyList<RdPoint> Run(AudioBuffer original, string name, Action<string>? progress = null, Action<string>? warning = null)
+    /// <summary>The points of <paramref name="original"/>; <paramref name="progress"/> hears each latent point, <paramref name="warning"/> Opus
+    /// concealment, <paramref name="work"/> every point scored ("point", i of N: the ceiling, the latent settings, the Opus rates).</summary>
+    public IReadOnlyList<RdPoint> Run(AudioBuffer original, string name, Action<string>? progress = null, Action<string>? warning = null,
+        IProgress<WorkProgress>? work = null)
     {
+        int total = 1 + settings.Count + OpusBaseline.StandardKbps.Length;
+        work?.Report(new WorkProgress("point", 0, total));
         original.EnsureFinite(name);
         var ref16 = original.ToMono(ChannelMode.Mix).Resample(OpusBaseline.SampleRate);
         var reference = ref16.Channel(0);
@@ -49,6 +53,7 @@ public sealed class RateDistortionSweep(LatentCodec codec, Func<Tensor, float[]>
 
         var ceiling = codec.MelsToAudio(codec.UnquantisedMels(ref16, ChannelMode.Mix, name), vocode).Channel(0);
         points.Add(new RdPoint(name, "latent-ceiling", "float32", CeilingKbps, null, null, metrics(reference, ceiling, rate)));
+        work?.Report(new WorkProgress("point", points.Count, total));
         foreach (var s in settings)
         {
             using var ms = new MemoryStream();
@@ -60,6 +65,7 @@ public sealed class RateDistortionSweep(LatentCodec codec, Func<Tensor, float[]>
                 : string.Create(CultureInfo.InvariantCulture, $"step {s.Value:0.#####}");
             points.Add(new RdPoint(name, "latent", label, report.ActualKbps, report.EntropyKbps, report.ZstdKbps, metrics(reference, decoded, rate)));
             progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"latent {label}: {report.ActualKbps:0.###} kbps actual"));
+            work?.Report(new WorkProgress("point", points.Count, total));
         }
         foreach (var kbps in OpusBaseline.StandardKbps)
         {
@@ -68,6 +74,7 @@ public sealed class RateDistortionSweep(LatentCodec codec, Func<Tensor, float[]>
             if (concealed > 0)
                 warning?.Invoke($"opus {kbps} kbps: {concealed} packet(s) the managed decoder rejects were concealed (Concentus bug)");
             points.Add(new RdPoint(name, "opus", $"{kbps} kbps CBR", enc.MeasuredKbps, null, null, metrics(reference, decoded, rate)));
+            work?.Report(new WorkProgress("point", points.Count, total));
         }
         return points;
     }

@@ -11,7 +11,8 @@ namespace LatentAudio.Tests.Visqol;
 /// </summary>
 public class VisqolConformanceTests(ITestOutputHelper output)
 {
-    // Audio mode: measured max MOS error 4.93e-14 (contrabassoon); tolerance 10x.
+    // Audio mode: measured max MOS error 4.93e-14 (contrabassoon; strauss lp35 1.1e-14, harpsichord MP3 8.9e-16, ravel
+    // Opus 2.7e-14 measured 2026-12-04); tolerance 10x.
     private const double AudioMosTolerance = 5e-13;
 
     // Contrabassoon is the longest pair (16 s); its MOS and intermediates come from one run.
@@ -23,6 +24,11 @@ public class VisqolConformanceTests(ITestOutputHelper output)
     [InlineData("glock48_stereo.wav", "glock48_stereo_48kbps_aac.wav", 4.332452943882108)]
     [InlineData("castanets48_stereo.wav", "castanets48_stereo.wav", 4.732101253042348)]
     [InlineData("CA01_01.wav", "transcoded_CA01_01.wav", 1.7658378752958486)]
+    // Band-limited (3.5 kHz low-pass, kConformanceStraussLp35) and non-AAC (kConformanceHarpsichord96mp3: 96 kbps MP3,
+    // degraded 1799 samples longer and 23 ms late; kConformanceRavel128opus: 128 kbps Opus, 689 samples longer).
+    [InlineData("strauss48_stereo.wav", "strauss48_stereo_lp35.wav", 1.3888791489130758)]
+    [InlineData("harpsichord48_stereo.wav", "harpsichord48_stereo_96kbps_mp3.wav", 4.22374532766003)]
+    [InlineData("ravel48_stereo.wav", "ravel48_stereo_128kbps_opus.wav", 4.465141897255348)]
     public void AudioModeMatchesConformance(string reference, string degraded, double expected)
     {
         VisqolResult result;
@@ -35,6 +41,23 @@ public class VisqolConformanceTests(ITestOutputHelper output)
         }
         output.WriteLine($"{reference} vs {degraded}: MOS {result.Mos:R} expected {expected:R} error {result.Mos - expected:E3} vnsim {result.Vnsim:R}");
         Assert.InRange(result.Mos, expected - AudioMosTolerance, expected + AudioMosTolerance);
+    }
+
+    /// <summary>
+    /// The same conformance values through the metrics registry, as `metrics REF DEG` and reconstruct's reports get
+    /// them (default common rate 16 kHz): ViSQOL must see the files as loaded, not the pair's 16 kHz trimmed copies
+    /// (which read 2.814 / 4.693 / 4.724 here before).
+    /// </summary>
+    [Theory]
+    [InlineData("strauss48_stereo.wav", "strauss48_stereo_lp35.wav", 1.3888791489130758)]
+    [InlineData("harpsichord48_stereo.wav", "harpsichord48_stereo_96kbps_mp3.wav", 4.22374532766003)]
+    [InlineData("ravel48_stereo.wav", "ravel48_stereo_128kbps_opus.wav", 4.465141897255348)]
+    public void MetricsRegistryGivesTheConformanceValue(string reference, string degraded, double expected)
+    {
+        var report = LatentAudio.Metrics.MetricEvaluator.Evaluate(VisqolFixtures.Load(reference), VisqolFixtures.Load(degraded), null, ["visqol_audio"]);
+        double mos = report["visqol_audio"] ?? double.NaN;
+        output.WriteLine($"{reference} vs {degraded} through the registry: MOS {mos:R} expected {expected:R}");
+        Assert.InRange(mos, expected - AudioMosTolerance, expected + AudioMosTolerance);
     }
 
     // Speech mode, per case, 10x the error measured on 2026-12-04: transcoded 5.66e-13; the scaled identity reaches
@@ -51,6 +74,24 @@ public class VisqolConformanceTests(ITestOutputHelper output)
         var result = VisqolMetric.Compute(r, d, VisqolMode.Speech, new VisqolOptions { UnscaledSpeechMapping = unscaled });
         output.WriteLine($"CA01_01 vs {degraded} unscaled={unscaled}: MOS {result.Mos:R} expected {expected:R} error {result.Mos - expected:E3} vnsim {result.Vnsim:R}");
         Assert.InRange(result.Mos, expected - tolerance, expected + tolerance);
+    }
+
+    // The FLAC fixtures are re-encodings; their samples must be the upstream WAVs' data chunks (frames and SHA-256 of the
+    // 16-bit interleaved PCM, computed from the files of google/visqol 38d0b016 testdata/conformance_testdata_subset).
+    [Theory]
+    [InlineData("strauss48_stereo.wav", 702143, "f3d268417ac3d41f665da75b760468747d87fda071f90285d7614da49580e544")]
+    [InlineData("strauss48_stereo_lp35.wav", 702143, "124b778e549ff1e0061c8fa176a41182b5b6c0dcece3a656af22353a1e520f3e")]
+    [InlineData("harpsichord48_stereo.wav", 699769, "52edeb48fd405834b087095630e4f360d9221c0c2f32c1e5c9ce1da42aeb7b42")]
+    [InlineData("harpsichord48_stereo_96kbps_mp3.wav", 701568, "cb5b4916e2901a29ccf6e4f35d00dcbbdd1c2cce1b283c1c5087450309960647")]
+    [InlineData("ravel48_stereo.wav", 696919, "851d486cd8324a58b6b018450aa34ccbe2b5fc821b3a6281907a42ae94cee960")]
+    [InlineData("ravel48_stereo_128kbps_opus.wav", 697608, "cf5c76fc41c5b3ce5140996b6dde30dc6e2db60f040aa6bc420bba299fc01f21")]
+    public void FlacFixturesHoldTheUpstreamSamples(string name, int frames, string sha256)
+    {
+        var buffer = VisqolFixtures.Load(name);
+        Assert.Equal(48000, buffer.SampleRate);
+        Assert.Equal(2, buffer.ChannelCount);
+        Assert.Equal(frames, buffer.Length);
+        Assert.Equal(sha256, VisqolFixtures.PcmSha256(buffer));
     }
 
     [Fact]

@@ -19,7 +19,10 @@ public sealed class BenchModelsCommand : ICommand
         "  --runs N            timed runs per stage after one warm-up (default 3; the median is reported)\n" +
         $"  --threads N         ONNX Runtime intra-op threads (default {PythonReferenceTiming.Threads}, as the PyTorch reference)\n" +
         "  --optimization L    ONNX Runtime graph optimisation: all (default), extended, basic, none\n" +
-        "  --json              one JSON object (encode_s, decode_s, vocoder_s, ...)";
+        "  --json              one JSON object (encode_s, decode_s, vocoder_s, ...) (default: a table)\n" +
+        "Examples:\n" +
+        "  latentaudio bench-models                       the full-size architecture, random weights, no download\n" +
+        "  latentaudio bench-models --model audioldm2 --runs 5 --threads 2 --json";
 
     public int Run(CommandArgs args, CliContext context)
     {

@@ -13,7 +13,10 @@ public sealed class DecodeLatentCommand : ICommand
         "latentaudio decode-latent Z.npy --model M -o MEL.npy [--threads N] [--provider cpu|cuda] [--force]\n" +
         "  Z.npy           float32 latent [latent_channels, t, f] (leading 1s allowed)\n" +
         "  -o MEL.npy      float32 log-mel [t*f', f*f'] (time-major, what vocode reads; AudioLDM2: [4t, 64])\n" +
-        ModelCommandOptions.Help;
+        ModelCommandOptions.Help + "\n" +
+        "Examples:\n" +
+        "  latentaudio decode-latent speech.latent.npy --model audioldm2 -o speech.decoded.npy\n" +
+        "  latentaudio decode-latent z.npy --model samples/demo-model -o mel.npy --threads 2";
 
     public int Run(CommandArgs args, CliContext context)
     {

@@ -22,8 +22,14 @@ public sealed class EncodeLatentCommand : ICommand
         "  -o Z.npy        float32 latent [latent_channels, T/f, mels/f] (AudioLDM2: [8, T/4, 16])\n" +
         "  --sample        draw mean + exp(logvar/2) * N(0,1) instead of the mean; --seed N makes it repeatable (default 0)\n" +
         "  --channel       first (default: channel 0, what AudioLDM2 does) or mix (the mean of all channels)\n" +
-        "Example: latentaudio encode-latent speech.wav --model audioldm2 -o speech.latent.npy\n" +
-        ModelCommandOptions.Help;
+        "                  (reconstruct defaults to each channel on its own, encode and rd to mix)\n" +
+        "  --offset S      start this many seconds into FILE (default 0); --seconds S: only this long (default: to the end)\n" +
+        "  --allow-truncated  read a file shorter than its header declares as far as it goes (default: refuse it)\n" +
+        ModelCommandOptions.Help + "\n" +
+        "Examples:\n" +
+        "  latentaudio encode-latent speech.wav --model audioldm2 -o speech.latent.npy\n" +
+        "  latentaudio encode-latent speech.fbank.npy --model audioldm2 -o z.npy --sample --seed 3\n" +
+        "  latentaudio encode-latent song.flac --model samples/demo-model -o z.npy --offset 30 --seconds 10 --channel mix";
 
     public int Run(CommandArgs args, CliContext context)
     {

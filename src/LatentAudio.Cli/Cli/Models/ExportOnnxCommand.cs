@@ -13,7 +13,10 @@ public sealed class ExportOnnxCommand : ICommand
         "  MODEL           model folder holding vae/ and/or vocoder/ (or a hub id once the hub is available)\n" +
         $"  -o DIR          writes {OnnxExport.EncoderFile}, {OnnxExport.DecoderFile}, {OnnxExport.VocoderFile} (for the parts present)\n" +
         $"                  and {OnnxExport.MetadataFile} (tensor names, mel config, scaling factor); opset {GraphBuilder.Opset}, float32\n" +
-        "  --force         overwrite existing files";
+        "  --force         overwrite existing files (default: refuse)\n" +
+        "Examples:\n" +
+        "  latentaudio export-onnx samples/demo-model -o onnx-demo\n" +
+        "  latentaudio export-onnx \"$(latentaudio download-model audioldm2)\" -o onnx-audioldm2";
 
     public int Run(CommandArgs args, CliContext context)
     {

@@ -9,10 +9,10 @@ namespace LatentAudio.Cli.Models;
 internal sealed record ModelCommandOptions(string Model, SessionSettings Session, bool Force)
 {
     public const string Help =
-        "  --model M       model folder holding vae/ and/or vocoder/ (or a hub id once the hub is available)\n" +
+        "  --model M       model folder holding vae/ and/or vocoder/, a hub id or a known name such as audioldm2 (required)\n" +
         "  --threads N     ONNX Runtime intra-op threads (default: one per core)\n" +
         "  --provider P    cpu (default) or cuda\n" +
-        "  --force         overwrite an existing output file";
+        "  --force         overwrite an existing output file (default: refuse)";
 
     public static ModelCommandOptions Read(CommandArgs args, bool modelRequired = true)
     {

@@ -15,7 +15,11 @@ public sealed class VocodeCommand : ICommand
         "  MEL.npy         float32 log-mel [T, mels] (leading 1s allowed)\n" +
         "  -o OUT.wav      mono WAV at the vocoder's rate (16-bit by default; --format wav32f for float)\n" +
         "  -o OUT.npy      the float32 samples, unquantised: [hop*T + extra] (AudioLDM2: 160T + 32)\n" +
-        ModelCommandOptions.Help;
+        "  --format F      wav16 (default) or wav32f, for OUT.wav\n" +
+        ModelCommandOptions.Help + "\n" +
+        "Examples:\n" +
+        "  latentaudio vocode speech.decoded.npy --model audioldm2 -o speech.vocoded.wav\n" +
+        "  latentaudio vocode mel.npy --model samples/demo-model -o samples.npy";
 
     public int Run(CommandArgs args, CliContext context)
     {

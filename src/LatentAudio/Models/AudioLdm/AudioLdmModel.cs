@@ -18,14 +18,25 @@ public sealed class AudioLdmModel : IDisposable
 {
     private readonly IDisposable? _owner;
 
+    /// <summary>
+    /// A file of this name in a model folder (beside vae/ and vocoder/) marks its weights as random: a demo or test
+    /// model whose audio is noise and whose numbers mean nothing. Such a model carries <see cref="RandomWeightsWarning"/>.
+    /// </summary>
+    public const string RandomWeightsMarker = "LATENTAUDIO_RANDOM_WEIGHTS";
+
+    /// <summary>What every output of a random-weight model says first.</summary>
+    public const string RandomWeightsWarning =
+        "RANDOM WEIGHTS: this model is a random-weight demo, not a trained model; its audio is noise and every number here is meaningless.";
+
     /// <summary>A model from parts already loaded (tests, fakes); <paramref name="owner"/> is disposed with it.</summary>
     public AudioLdmModel(ILatentAutoencoder vae, IVocoder? vocoder, MelConfig melConfig, ModelIdentity identity,
-        double? scalingFactor = null, ModelLocation? location = null, IDisposable? owner = null)
+        double? scalingFactor = null, ModelLocation? location = null, IDisposable? owner = null, bool randomWeights = false)
     {
         ArgumentNullException.ThrowIfNull(vae);
         Vae = vae; Vocoder = vocoder; MelConfig = melConfig; Identity = identity; Location = location; _owner = owner;
         FrontEnd = new AudioLdmFrontEnd(melConfig);
-        Description = new ModelDescription(identity.Id, identity.Revision.Length > 0 ? identity.Revision : null, scalingFactor);
+        Description = new ModelDescription(identity.Id, identity.Revision.Length > 0 ? identity.Revision : null, scalingFactor,
+            randomWeights ? RandomWeightsWarning : null);
         if (vocoder is not null && vocoder.SampleRate != melConfig.SampleRate)
             throw new InvalidInputException($"the vocoder runs at {vocoder.SampleRate} Hz but the model's front-end at {melConfig.SampleRate} Hz");
     }
@@ -41,6 +52,10 @@ public sealed class AudioLdmModel : IDisposable
     /// <summary>Where the files were found (a local folder or the hub cache snapshot); null for a model from parts.</summary>
     public ModelLocation? Location { get; }
     public int SampleRate => MelConfig.SampleRate;
+    /// <summary>The folder is marked as random weights (<see cref="RandomWeightsMarker"/>).</summary>
+    public bool RandomWeights => Description.RandomWeights;
+    /// <summary><see cref="RandomWeightsWarning"/> for a random-weight model, else null.</summary>
+    public string? Warning => Description.Warning;
 
     /// <summary>The vocoder, or a clear error naming what is missing.</summary>
     public IVocoder RequireVocoder() => Vocoder ?? throw new InvalidInputException($"model {Identity.Id} was loaded without its vocoder");
@@ -66,7 +81,7 @@ public sealed class AudioLdmModel : IDisposable
             var loaded = vae;
             var voc = vocoder;
             return new AudioLdmModel(vae, vocoder, mel, identity, vae.Config.ScalingFactor, location,
-                new Disposer(() => { loaded.Dispose(); voc?.Dispose(); }));
+                new Disposer(() => { loaded.Dispose(); voc?.Dispose(); }), IsRandomWeights(location.RootFolder));
         }
         catch
         {
@@ -83,6 +98,9 @@ public sealed class AudioLdmModel : IDisposable
         if (known is not null) return known.MelConfig;
         return vocoderRate == MelConfig.AudioLdm48k.SampleRate ? MelConfig.AudioLdm48k : MelConfig.AudioLdm16k;
     }
+
+    /// <summary>Whether <paramref name="folder"/> holds the <see cref="RandomWeightsMarker"/> file.</summary>
+    public static bool IsRandomWeights(string folder) => File.Exists(Path.Combine(folder, RandomWeightsMarker));
 
     /// <summary>sha256 of the VAE's weights file (safetensors, else the PyTorch .bin): what a latent file records.</summary>
     public static byte[] WeightsSha256(string vaeFolder)
