@@ -14,6 +14,8 @@ namespace LatentAudio.Reports;
 /// </summary>
 public static class EvaluationRowsJson
 {
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string Line(EvaluationRow row)
     {
         var node = new JsonObject
@@ -33,7 +35,7 @@ public static class EvaluationRowsJson
             foreach (var (stage, sec) in row.StageSeconds) s[stage] = sec;
             node["seconds"] = s;
         }
-        return node.ToJsonString();
+        return node.ToJsonString(Compact);
     }
 
     public static EvaluationRow Parse(string line)

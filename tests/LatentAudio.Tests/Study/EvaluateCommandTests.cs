@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using LatentAudio.Reports;
+
+namespace LatentAudio.Tests.Study;
+
+public class EvaluateCommandTests(EvaluateFixture f) : IClassFixture<EvaluateFixture>
+{
+    private static JsonObject Summary(string outDir) => JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")))!.AsObject();
+    private static string GroupsText(string outDir) => Summary(outDir)["groups"]!.ToJsonString();
+
+    [Fact]
+    public void UnshardedRunWritesRowsAndSummaryAndExitsTwoForTheFailedItem()
+    {
+        var (code, _, err) = f.UnshardedRun;
+        Assert.True(code == 2, err);
+        var (rows, _, torn) = EvaluationRowsJson.ReadFile(Path.Combine(f.Unsharded, "rows", "shard-0-of-1.jsonl"));
+        Assert.False(torn);
+        // 4 good items x (vae_vocoder, oracle_vocoder) + 1 failure row.
+        Assert.Equal(9, rows.Count);
+        var failure = Assert.Single(rows, r => r.IsFailure);
+        Assert.Equal("music/broken.wav", failure.Id);
+        Assert.Equal("music", failure.Category);
+        Assert.Contains("format", failure.Failure);
+        var good = rows.Single(r => r.Id == "speech/a.wav" && r.Output == "vae_vocoder");
+        Assert.Equal("speech", good.Category);
+        Assert.Equal(64, good.Model.Sha256.Length);
+        Assert.True(good.Metrics["snr"].HasValue);
+        Assert.Contains(good.StageSeconds, kv => kv.Key == "vocoder" && kv.Value > 0);
+        Assert.Equal("uncategorised", rows.First(r => r.Id == "d.wav").Category);
+
+        var groups = Summary(f.Unsharded)["groups"]!;
+        Assert.Equal(5, (int)groups["all"]!["items"]!);
+        Assert.Equal(1, (int)groups["music"]!["failures"]!);
+        Assert.Equal(0, (int)groups["speech"]!["failures"]!);
+        Assert.Equal(1, (int)groups["all"]!["failure_reasons"]!.AsObject().Single().Value!);
+        var model = groups["speech"]!["models"]![f.Model.Folder]!;
+        var snr = model["outputs"]!["vae_vocoder"]!["snr"]!;
+        Assert.Equal(2, (int)snr["n"]!);
+        double mean = (double)snr["mean"]!, lo = (double)snr["ci95"]![0]!, hi = (double)snr["ci95"]![1]!;
+        Assert.InRange(mean, lo, hi);
+        double expected = rows.Where(r => r.Category == "speech" && r.Output == "vae_vocoder").Average(r => r.Metrics["snr"].Value!.Value);
+        Assert.Equal(expected, mean, 12);
+        // Attribution: vae - oracle, paired per item.
+        var pairs = rows.Where(r => r.Category == "speech" && r.Output == "vae_vocoder")
+            .Select(v => v.Metrics["lsd"].Value!.Value - rows.Single(o => o.Id == v.Id && o.Output == "oracle_vocoder").Metrics["lsd"].Value!.Value);
+        Assert.Equal(pairs.Average(), (double)model["attribution"]!["lsd"]!["mean"]!, 12);
+        foreach (var name in new[] { "summary.csv", "summary.md" }) Assert.True(File.Exists(Path.Combine(f.Unsharded, name)), name);
+    }
+
+    [Fact]
+    public void ThreeShardsMergedInAnyOrderGiveTheUnshardedGroupsByteForByte()
+    {
+        var outDir = f.Dir.File("sharded");
+        foreach (var i in new[] { 2, 0, 1 })
+        {
+            var (code, _, err) = Cli.Run(f.Args(outDir, "--shard-index", i.ToString(), "--shard-count", "3"));
+            Assert.True(code is 0 or 2, err);
+        }
+        Assert.False(File.Exists(Path.Combine(outDir, "summary.json")));
+        var merged = Cli.Run("merge", outDir);
+        Assert.True(merged.Code == 0, merged.Err);
+        Assert.Equal(GroupsText(f.Unsharded), GroupsText(outDir));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(f.Unsharded, "summary.csv")), File.ReadAllBytes(Path.Combine(outDir, "summary.csv")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(f.Unsharded, "summary.md")), File.ReadAllBytes(Path.Combine(outDir, "summary.md")));
+        Assert.Equal(3, Summary(outDir)["runs"]!.AsArray().Count);
+
+        // A shard with other settings is named, with the setting.
+        var done = Path.Combine(outDir, "rows", "shard-1-of-3.done.json");
+        var node = JsonNode.Parse(File.ReadAllText(done))!;
+        node["settings"]!["decoder"] = "all";
+        File.WriteAllText(done, node.ToJsonString());
+        var differing = Cli.Run("merge", outDir);
+        Assert.Equal(2, differing.Code);
+        Assert.Contains("shard 1", differing.Err);
+        Assert.Contains("decoder", differing.Err);
+
+        // A missing shard is named.
+        File.Delete(done);
+        var missing = Cli.Run("merge", outDir);
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("missing or unfinished: 1 ", missing.Err);
+    }
+
+    [Fact]
+    public void ResumeAfterATornLineGivesTheUninterruptedSummary()
+    {
+        var outDir = f.Dir.File("torn");
+        Directory.CreateDirectory(Path.Combine(outDir, "rows"));
+        foreach (var name in new[] { "shard-0-of-1.jsonl", "shard-0-of-1.settings.json" })
+            File.Copy(Path.Combine(f.Unsharded, "rows", name), Path.Combine(outDir, "rows", name));
+        // What a kill leaves: three whole rows and half of the fourth, no done marker, no summary.
+        var rowsPath = Path.Combine(outDir, "rows", "shard-0-of-1.jsonl");
+        var lines = File.ReadAllLines(rowsPath);
+        File.WriteAllText(rowsPath, string.Join("\n", lines.Take(3)) + "\n" + lines[3][..(lines[3].Length / 2)]);
+
+        var refused = Cli.Run(f.Args(outDir));
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("--resume", refused.Err);
+
+        var (code, _, err) = Cli.Run(f.Args(outDir, "--resume"));
+        Assert.True(code == 2, err);
+        Assert.Contains("torn", err);
+        var run = Summary(outDir)["runs"]![0]!;
+        Assert.True((int)run["resumed"]! >= 1, run.ToJsonString());
+        Assert.True((int)run["evaluated"]! < 5, run.ToJsonString());
+        Assert.Equal(GroupsText(f.Unsharded), GroupsText(outDir));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(f.Unsharded, "summary.csv")), File.ReadAllBytes(Path.Combine(outDir, "summary.csv")));
+        var (rows, _, torn) = EvaluationRowsJson.ReadFile(rowsPath);
+        Assert.False(torn);
+        Assert.True(rows.Count >= 9);
+    }
+
+    [Fact]
+    public void ResumeWithOtherSettingsIsRefusedNamingTheSetting()
+    {
+        var outDir = f.Dir.File("other");
+        Directory.CreateDirectory(Path.Combine(outDir, "rows"));
+        File.Copy(Path.Combine(f.Unsharded, "rows", "shard-0-of-1.settings.json"), Path.Combine(outDir, "rows", "shard-0-of-1.settings.json"));
+        var (code, _, err) = Cli.Run(["evaluate", f.Input, "-o", outDir, "--model", f.Model.Folder, "--metrics", "snr", "--resume"]);
+        Assert.Equal(2, code);
+        Assert.Contains("metrics", err);
+    }
+}
