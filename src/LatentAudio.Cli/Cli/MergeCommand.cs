@@ -121,6 +121,7 @@ public sealed class StudyLayout(string root)
         string json = Path.Combine(layout.Root, "summary.json");
         IO.AtomicFile.WriteAllText(Path.Combine(layout.Root, "summary.csv"), SummaryJson.Csv(groups), overwrite: true);
         IO.AtomicFile.WriteAllText(Path.Combine(layout.Root, "summary.md"), SummaryJson.Markdown(groups), overwrite: true);
+        IO.AtomicFile.WriteAllText(Path.Combine(layout.Root, "summary.html"), SummaryHtml.Build(settings[0], groups, rows), overwrite: true);
         IO.AtomicFile.WriteAllText(json, SummaryJson.Build(settings[0], groups, runs), overwrite: true);
         int failures = groups.TryGetValue(EvaluationSummary.All, out var all) ? all.Failures : 0;
         if (failures > 0) context.Error.WriteLine($"{failures} item x model failure(s); see failure_reasons in {json}");

@@ -45,6 +45,38 @@ public class EvaluateCommandTests(EvaluateFixture f) : IClassFixture<EvaluateFix
             .Select(v => v.Metrics["lsd"].Value!.Value - rows.Single(o => o.Id == v.Id && o.Output == "oracle_vocoder").Metrics["lsd"].Value!.Value);
         Assert.Equal(pairs.Average(), (double)model["attribution"]!["lsd"]!["mean"]!, 12);
         foreach (var name in new[] { "summary.csv", "summary.md" }) Assert.True(File.Exists(Path.Combine(f.Unsharded, name)), name);
+
+        // summary.html: self-contained, one chart section per metric with bars, whiskers and the items' dots.
+        var html = File.ReadAllText(Path.Combine(f.Unsharded, "summary.html"));
+        Assert.Equal(3, html.Split("<section id=\"metric-").Length - 1);
+        Assert.DoesNotContain("src=\"http", html);
+        Assert.DoesNotContain("<script", html);
+        Assert.True(html.Split("class=\"whisker\"").Length - 1 >= 3 * 3 * 2, "whiskers per metric, category and output");
+        Assert.True(html.Split("<circle").Length - 1 >= 3 * 2 * 4 * 2, "a dot per item, output and metric in its category and in all");
+        Assert.Contains("Stage attribution", html);
+    }
+
+    [Fact]
+    public void ManifestItemWithCodecAndOpusGetsRowsWithMeasuredKbpsAndRateDistortionPoints()
+    {
+        var outDir = f.Dir.File("codec");
+        var manifest = f.Dir.File("items.jsonl");
+        File.WriteAllText(manifest, $"{{\"path\": \"{Path.Combine(f.Input, "speech", "a.wav")}\", \"id\": \"clip-a\", \"category\": \"talk\", \"duration\": 0.4}}\n");
+        var (code, _, err) = Cli.Run(["evaluate", manifest, "-o", outDir, "--model", f.Model.Folder, "--metrics", "snr", "--codec", "0.05", "--opus", "8"]);
+        Assert.True(code == 0, err);
+        var (rows, _, _) = EvaluationRowsJson.ReadFile(Path.Combine(outDir, "rows", "shard-0-of-1.jsonl"));
+        Assert.Equal(["codec_step_0.05", "opus_8kbps", "oracle_vocoder", "vae_vocoder"], rows.Select(r => r.Output).Order(StringComparer.Ordinal));
+        Assert.All(rows, r => Assert.Equal(("clip-a", "talk"), (r.Id, r.Category)));
+        var opus = rows.Single(r => r.Output == "opus_8kbps");
+        Assert.InRange(opus.Kbps!.Value, 7.5, 12); // 8 kbps CBR plus the header over 0.4 s
+        var codec = rows.Single(r => r.Output == "codec_step_0.05");
+        Assert.True(codec.Kbps > 0);
+        Assert.True(codec.Metrics["snr"].HasValue);
+        Assert.Null(rows.Single(r => r.Output == "vae_vocoder").Kbps);
+        var rd = Summary(outDir)["groups"]!["talk"]!["models"]![f.Model.Folder]!["rate_distortion"]!.AsArray();
+        Assert.Equal(["latent", "opus"], rd.Select(p => (string)p!["family"]!));
+        Assert.Equal(codec.Kbps!.Value, (double)rd[0]!["kbps"]!);
+        Assert.Contains("Rate–distortion", File.ReadAllText(Path.Combine(outDir, "summary.html")));
     }
 
     [Fact]
