@@ -7,7 +7,7 @@ namespace LatentAudio.Reports;
 
 /// <summary>
 /// summary.html: one self-contained page (inline SVG and CSS, no script, no network): per metric a bar chart of the
-/// means per category and output with 95% interval whiskers, the per-item values as dots, the stage attribution
+/// means per category and output with 95% interval whiskers, the per-item values as dots (percentiles above <see cref="MaxDots"/> items), the stage attribution
 /// (vae_vocoder - oracle_vocoder) with its interval, rate-distortion curves when codec or Opus outputs were
 /// evaluated; then the tables of summary.md and the failures per reason.
 /// </summary>
@@ -15,6 +15,8 @@ public static class SummaryHtml
 {
     private static readonly string[] Palette = ["#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb", "#000000"];
     private const int Width = 760;
+    /// <summary>Above this many items a bar shows their percentiles instead of one dot each.</summary>
+    public const int MaxDots = 200;
 
     public static string Build(IReadOnlyList<KeyValuePair<string, string>> settings, SortedDictionary<string, CategoryGroup> groups, IReadOnlyList<EvaluationRow> rows)
     {
@@ -130,10 +132,21 @@ public static class SummaryHtml
                 sb.Append(F($"<rect x=\"{x + 1:0.#}\" y=\"{y0:0.#}\" width=\"{barW - 2}\" height=\"{Math.Max(0.5, y1 - y0):0.#}\" fill=\"{color}\" fill-opacity=\"0.55\"><title>{b.Mean:G6} [{b.Low:G6}, {b.High:G6}]</title></rect>"));
                 sb.Append(F($"<line x1=\"{cx:0.#}\" x2=\"{cx:0.#}\" y1=\"{Y(b.Low):0.#}\" y2=\"{Y(b.High):0.#}\" class=\"whisker\"/>"));
                 sb.Append(F($"<line x1=\"{cx - 4:0.#}\" x2=\"{cx + 4:0.#}\" y1=\"{Y(b.Low):0.#}\" y2=\"{Y(b.Low):0.#}\" class=\"whisker\"/><line x1=\"{cx - 4:0.#}\" x2=\"{cx + 4:0.#}\" y1=\"{Y(b.High):0.#}\" y2=\"{Y(b.High):0.#}\" class=\"whisker\"/>"));
-                for (int i = 0; i < b.Dots.Count; i++)
+                if (b.Dots.Count <= MaxDots)
+                    for (int i = 0; i < b.Dots.Count; i++)
+                    {
+                        double jitter = (i * 0.618034 % 1 - 0.5) * (barW - 6) * 0.6;
+                        sb.Append(F($"<circle cx=\"{cx + jitter:0.#}\" cy=\"{Y(b.Dots[i]):0.#}\" r=\"2\" fill=\"{color}\"/>"));
+                    }
+                else
                 {
-                    double jitter = (i * 0.618034 % 1 - 0.5) * (barW - 6) * 0.6;
-                    sb.Append(F($"<circle cx=\"{cx + jitter:0.#}\" cy=\"{Y(b.Dots[i]):0.#}\" r=\"2\" fill=\"{color}\"/>"));
+                    // Too many items for dots (the page stays small): their 5th, 25th, 50th, 75th and 95th percentiles.
+                    var sorted = b.Dots.Order().ToArray();
+                    double P(double q) => sorted[(int)Math.Round(q * (sorted.Length - 1))];
+                    double w = Math.Max(2, barW / 3.0), bx = cx + barW / 4.0;
+                    sb.Append(F($"<line x1=\"{bx:0.#}\" x2=\"{bx:0.#}\" y1=\"{Y(P(0.05)):0.#}\" y2=\"{Y(P(0.95)):0.#}\" stroke=\"{color}\"/>"));
+                    sb.Append(F($"<rect x=\"{bx - w / 2:0.#}\" y=\"{Y(P(0.75)):0.#}\" width=\"{w:0.#}\" height=\"{Math.Max(0.5, Y(P(0.25)) - Y(P(0.75))):0.#}\" fill=\"none\" stroke=\"{color}\"><title>items: 5/25/50/75/95% {P(0.05):G4} {P(0.25):G4} {P(0.5):G4} {P(0.75):G4} {P(0.95):G4}</title></rect>"));
+                    sb.Append(F($"<line x1=\"{bx - w / 2:0.#}\" x2=\"{bx + w / 2:0.#}\" y1=\"{Y(P(0.5)):0.#}\" y2=\"{Y(P(0.5)):0.#}\" stroke=\"{color}\"/>"));
                 }
             }
         }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
+using LatentAudio.Audio;
 using LatentAudio.Reports;
 
 namespace LatentAudio.Tests.Study;
@@ -151,5 +153,66 @@ public class EvaluateCommandTests(EvaluateFixture f) : IClassFixture<EvaluateFix
         var (code, _, err) = Cli.Run(["evaluate", f.Input, "-o", outDir, "--model", f.Model.Folder, "--metrics", "snr", "--resume"]);
         Assert.Equal(2, code);
         Assert.Contains("metrics", err);
+    }
+
+    [Fact]
+    public async Task AKilledRunResumedGivesTheUninterruptedSummary()
+    {
+        // A child process is SIGKILLed as soon as its rows file holds three rows (mid-study, whatever item it is on),
+        // then the same command with --resume finishes it.
+        var outDir = f.Dir.File("killed");
+        var rowsPath = Path.Combine(outDir, "rows", "shard-0-of-1.jsonl");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "latentaudio.dll"));
+        foreach (var a in f.Args(outDir)) psi.ArgumentList.Add(a);
+        using (var p = Process.Start(psi)!)
+        {
+            var drainOut = p.StandardOutput.ReadToEndAsync();
+            var drainErr = p.StandardError.ReadToEndAsync();
+            var clock = Stopwatch.StartNew();
+            while (!p.HasExited && clock.Elapsed < TimeSpan.FromMinutes(5) && RowCount(rowsPath) < 3) await Task.Delay(20);
+            bool killed = !p.HasExited;
+            if (killed) p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+            string stderr = await drainErr;
+            await drainOut;
+            Assert.True(killed, "the run finished before it could be killed: " + stderr);
+        }
+        Assert.False(File.Exists(Path.Combine(outDir, "summary.json")));
+        Assert.False(File.Exists(Path.Combine(outDir, "rows", "shard-0-of-1.done.json")));
+
+        var (code, _, err) = Cli.Run(f.Args(outDir, "--resume"));
+        Assert.True(code == 2, err);
+        Assert.Equal(GroupsText(f.Unsharded), GroupsText(outDir));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(f.Unsharded, "summary.csv")), File.ReadAllBytes(Path.Combine(outDir, "summary.csv")));
+    }
+
+    private static int RowCount(string path)
+    {
+        try
+        {
+            using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            int n = 0, b;
+            while ((b = s.ReadByte()) >= 0) if (b == '\n') n++;
+            return n;
+        }
+        catch (IOException) { return 0; }
+    }
+
+    [Fact]
+    public void KeepAudioWritesEveryOutputOfEveryItem()
+    {
+        var outDir = f.Dir.File("audio");
+        var input = f.Dir.File("one");
+        Directory.CreateDirectory(Path.Combine(input, "speech"));
+        File.Copy(Path.Combine(f.Input, "speech", "a.wav"), Path.Combine(input, "speech", "a.wav"));
+        var (code, _, err) = Cli.Run(["evaluate", input, "-o", outDir, "--model", f.Model.Folder, "--metrics", "snr", "--keep-audio"]);
+        Assert.True(code == 0, err);
+        var models = Directory.GetDirectories(Path.Combine(outDir, "audio"));
+        var item = Path.Combine(Assert.Single(models), "speech_a.wav");
+        var length = AudioFile.Read(Path.Combine(input, "speech", "a.wav")).Length;
+        foreach (var name in new[] { "input", "vae_vocoder", "oracle_vocoder" })
+            Assert.Equal(length, AudioFile.Read(Path.Combine(item, name + ".wav")).Length);
+        Assert.Empty(Directory.GetFiles(item, "*.tmp"));
     }
 }
