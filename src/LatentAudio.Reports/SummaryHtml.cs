@@ -50,9 +50,12 @@ public static class SummaryHtml
         var metrics = groups.Values.SelectMany(g => g.Models.Values).SelectMany(m => m.Outputs.Values).SelectMany(o => o.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var series = models.SelectMany(m => outputs.Select(o => (Model: m, Output: o))).ToList();
         string Label((string Model, string Output) s) => models.Count > 1 ? $"{s.Model}: {s.Output}" : s.Output;
-        var good = rows.Where(r => !r.IsFailure).GroupBy(r => (r.Id, r.Model.Id, r.Output)).Select(g => g.Last()).ToList();
+        // The items' values per (model, output), the last row of each item winning as in the summary.
+        var bySeries = rows.Where(r => !r.IsFailure).GroupBy(r => (r.Id, r.Model.Id, r.Output)).Select(g => g.Last())
+            .ToLookup(r => (r.Model.Id, r.Output));
 
-        sb.AppendLine("<h2>Metrics by category</h2><p>Bars: mean; whiskers: 95% bootstrap interval of the mean; dots: the items.</p>");
+        sb.AppendLine("<h2>Metrics by category</h2><p>Bars: mean; whiskers: 95% interval of the mean (bootstrap; normal above " +
+            $"{EvaluationSummary.BootstrapMaxN} items); dots: the items (above {MaxDots}, a box of their 5/25/50/75/95th percentiles).</p>");
         sb.Append("<p class=\"legend\">");
         for (int i = 0; i < series.Count; i++) sb.Append($"<span><i style=\"background:{Palette[i % Palette.Length]}\"></i>{E(Label(series[i]))}</span>");
         sb.AppendLine("</p>");
@@ -65,7 +68,7 @@ public static class SummaryHtml
                 {
                     var (m, o) = series[s];
                     MetricStats? st = groups[c].Models.TryGetValue(m, out var mg) && mg.Outputs.TryGetValue(o, out var os) && os.TryGetValue(metric, out var x) ? x : null;
-                    var dots = good.Where(r => r.Model.Id == m && r.Output == o && (c == EvaluationSummary.All || r.Category == c)
+                    var dots = bySeries[(m, o)].Where(r => (c == EvaluationSummary.All || r.Category == c)
                         && r.Metrics.TryGetValue(metric, out var v) && v.Value is not null).Select(r => r.Metrics[metric].Value!.Value).ToList();
                     if (st?.Mean is not null) bars.Add(new Bar(c, s, st.Mean.Value, st.CiLow!.Value, st.CiHigh!.Value, dots));
                 }

@@ -55,6 +55,7 @@ public static class SummaryJson
                 ["n"] = s.N, ["no_value"] = s.NoValue, ["failures"] = s.Failures,
                 ["mean"] = s.Mean, ["sd"] = s.Sd, ["median"] = s.Median,
                 ["ci95"] = s.CiLow is null ? null : new JsonArray(s.CiLow, s.CiHigh),
+                ["ci95_method"] = s.CiMethod,
             };
         return node;
     }

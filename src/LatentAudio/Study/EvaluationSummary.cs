@@ -4,9 +4,10 @@ namespace LatentAudio.Study;
 
 /// <summary>Statistics of one metric over the items of a group. <see cref="N"/> items had a value; <see cref="NoValue"/>
 /// had the output but a reason instead of a value; <see cref="Failures"/> items failed outright for the model.
-/// The interval is a 95% percentile bootstrap of the mean with a fixed seed; <see cref="Sd"/> is the sample
-/// standard deviation (n - 1).</summary>
-public sealed record MetricStats(int N, int NoValue, int Failures, double? Mean, double? Sd, double? Median, double? CiLow, double? CiHigh);
+/// The interval is a 95% percentile bootstrap of the mean with a fixed seed (<see cref="CiMethod"/> "bootstrap"), or
+/// above <see cref="EvaluationSummary.BootstrapMaxN"/> values the normal interval mean ± 1.96 sd/√n ("normal"), which
+/// the bootstrap's converges to; <see cref="Sd"/> is the sample standard deviation (n - 1).</summary>
+public sealed record MetricStats(int N, int NoValue, int Failures, double? Mean, double? Sd, double? Median, double? CiLow, double? CiHigh, string? CiMethod = null);
 
 /// <summary>One rate-distortion point of a group: an output with a bitrate, its mean measured kbps over the items.</summary>
 public sealed record RatePoint(string Output, string Family, double Kbps);
@@ -36,6 +37,8 @@ public static class EvaluationSummary
     public const string All = "all";
     public const int BootstrapResamples = 2000;
     public const ulong BootstrapSeed = 0x5EED_2026_0017UL;
+    /// <summary>Up to this many values the interval is bootstrapped (resamples × n draws); above, the normal interval.</summary>
+    public const int BootstrapMaxN = 5000;
 
     public static SortedDictionary<string, CategoryGroup> Build(IEnumerable<EvaluationRow> rows)
     {
@@ -112,8 +115,13 @@ public static class EvaluationSummary
         }
         var sorted = v.Order().ToArray();
         double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        if (v.Count > BootstrapMaxN)
+        {
+            double half = 1.959963984540054 * sd!.Value / Math.Sqrt(v.Count);
+            return new MetricStats(v.Count, noValue, failures, mean, sd, median, mean - half, mean + half, "normal");
+        }
         var (lo, hi) = BootstrapCi(v, BootstrapSeed ^ ShardHash.Fnv1a64(group));
-        return new MetricStats(v.Count, noValue, failures, mean, sd, median, lo, hi);
+        return new MetricStats(v.Count, noValue, failures, mean, sd, median, lo, hi, "bootstrap");
     }
 
     /// <summary>95% percentile bootstrap interval of the mean (SplitMix64, <see cref="BootstrapResamples"/> resamples).</summary>
@@ -125,7 +133,7 @@ public static class EvaluationSummary
         for (int b = 0; b < means.Length; b++)
         {
             double s = 0;
-            for (int i = 0; i < v.Count; i++) s += v[(int)(SplitMix64(ref state) % (ulong)v.Count)];
+            for (int i = 0; i < v.Count; i++) s += v[(int)Math.BigMul(SplitMix64(ref state), (ulong)v.Count, out _)];
             means[b] = s / v.Count;
         }
         Array.Sort(means);

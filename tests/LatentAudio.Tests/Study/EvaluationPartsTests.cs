@@ -100,6 +100,25 @@ public class EvaluationPartsTests
     }
 
     [Fact]
+    public void IntervalsAreBootstrappedWithAFixedSeedAndNormalAboveTheLimit()
+    {
+        var rng = new Random(5);
+        var small = Enumerable.Range(0, 50).Select(_ => rng.NextDouble()).ToList();
+        var a = EvaluationSummary.Stats(small, 0, 0, "g");
+        Assert.Equal("bootstrap", a.CiMethod);
+        Assert.Equal(a, EvaluationSummary.Stats(small, 0, 0, "g"));
+        Assert.NotEqual(a.CiLow, EvaluationSummary.Stats(small, 0, 0, "another group").CiLow);
+        // The bootstrap interval of a mean is close to the normal one at n = 50 (within a fifth of its width).
+        double half = 1.96 * a.Sd!.Value / Math.Sqrt(50);
+        Assert.InRange(a.CiHigh!.Value - a.CiLow!.Value, 2 * half * 0.8, 2 * half * 1.2);
+
+        var large = Enumerable.Range(0, EvaluationSummary.BootstrapMaxN + 1).Select(_ => rng.NextDouble()).ToList();
+        var b = EvaluationSummary.Stats(large, 0, 0, "g");
+        Assert.Equal("normal", b.CiMethod);
+        Assert.Equal(1.959963984540054 * b.Sd!.Value / Math.Sqrt(large.Count), b.CiHigh!.Value - b.Mean!.Value, 12);
+    }
+
+    [Fact]
     public void ShardSelectionFollowsSlurmAndKubernetes()
     {
         Assert.Equal((0, 1), ShardSelection.Resolve(null, null, _ => null));
