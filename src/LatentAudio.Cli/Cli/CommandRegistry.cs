@@ -19,6 +19,8 @@ public static class CommandRegistry
         new EncodeCommand(),
         new DecodeCommand(),
         new RdCommand(),
+        new EvaluateCommand(),
+        new MergeCommand(),
     ];
 
     public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);

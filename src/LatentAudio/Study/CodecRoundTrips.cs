@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using LatentAudio.Audio;
+using LatentAudio.Codec;
+using LatentAudio.Codec.Opus;
+using LatentAudio.Codec.Quantisation;
+using LatentAudio.Models.AudioLdm;
+using LatentAudio.Reconstruction;
+
+namespace LatentAudio.Study;
+
+/// <summary>
+/// The compressed outputs of one item for one model, as <see cref="RateDistortionSweep"/> makes them: the input
+/// mixed to mono at the model's rate is the reference; the latent codec at each fixed quantiser step (a real file in
+/// memory, decoded back through the vocoder) and Opus at each bitrate (16 kHz) are scored against it, each with its
+/// measured bitrate (every byte of the file per second of input).
+/// </summary>
+public sealed class CodecRoundTrips(AudioLdmModel model, EvaluationSettings settings, PairMetrics metrics)
+{
+    public static string CodecOutput(double step) => "codec_step_" + step.ToString("R", CultureInfo.InvariantCulture);
+    public static string OpusOutput(int kbps) => "opus_" + kbps.ToString(CultureInfo.InvariantCulture) + "kbps";
+
+    public static IEnumerable<string> OutputNames(EvaluationSettings settings) =>
+        settings.CodecSteps.Select(CodecOutput).Concat(settings.OpusKbps.Select(OpusOutput));
+
+    public IReadOnlyList<CodecPoint> Run(AudioSource source)
+    {
+        var points = new List<CodecPoint>();
+        int rate = model.SampleRate;
+        AudioBuffer original;
+        using (var reader = source.Open()) original = AudioFile.ReadAll(reader, source.Name);
+        original.EnsureFinite(source.Name);
+        var mono = original.ToMono(ChannelMode.Mix).Resample(rate);
+        var reference = mono.Channel(0);
+        if (settings.CodecSteps.Count > 0)
+        {
+            var vocoder = model.RequireVocoder();
+            var codec = new LatentCodec(model.Vae, model.Identity, model.FrontEnd);
+            foreach (var step in settings.CodecSteps)
+            {
+                var clock = Stopwatch.StartNew();
+                using var ms = new MemoryStream();
+                var report = codec.Encode(mono, ms, new LatentCodecOptions(QuantiserSettings.FixedStep(step), ChannelMode.Mix), source.Name);
+                ms.Position = 0;
+                var decoded = codec.DecodeAudio(ms, source.Name, mel => vocoder.Vocode(mel.Reshape(1, mel.Shape[0], mel.Shape[1])).Data).Channel(0);
+                var m = metrics(reference, Fit(decoded, reference.Length), rate);
+                points.Add(new CodecPoint(CodecOutput(step), report.ActualKbps, m, clock.Elapsed.TotalSeconds));
+            }
+        }
+        if (settings.OpusKbps.Count > 0)
+        {
+            var ref16 = rate == OpusBaseline.SampleRate ? reference : mono.Resample(OpusBaseline.SampleRate).Channel(0);
+            foreach (var kbps in settings.OpusKbps)
+            {
+                var clock = Stopwatch.StartNew();
+                var enc = OpusBaseline.Encode(ref16, kbps);
+                var (decoded, _) = OpusBaseline.DecodeConcealing(enc.File, source.Name);
+                var m = metrics(ref16, Fit(decoded, ref16.Length), OpusBaseline.SampleRate);
+                points.Add(new CodecPoint(OpusOutput(kbps), enc.MeasuredKbps, m, clock.Elapsed.TotalSeconds));
+            }
+        }
+        return points;
+    }
+
+    /// <summary>The decoded signal cut or zero-padded to the reference's length.</summary>
+    private static float[] Fit(float[] x, int length)
+    {
+        if (x.Length == length) return x;
+        var y = new float[length];
+        x.AsSpan(0, Math.Min(x.Length, length)).CopyTo(y);
+        return y;
+    }
+}

@@ -1,0 +1,107 @@
+using LatentAudio.Audio;
+using LatentAudio.Metrics;
+using LatentAudio.Models.AudioLdm;
+using LatentAudio.Reconstruction;
+
+namespace LatentAudio.Study;
+
+/// <summary>
+/// Runs one item through every model (each loaded once by the caller) and every output: the reconstruction's outputs
+/// (<see cref="Reconstructor"/>), and with codec steps or Opus bitrates their round trips (<see cref="CodecRoundTrips"/>).
+/// Nothing about one item stops the run: whatever goes wrong becomes a failure row with its reason.
+/// </summary>
+public sealed class ItemEvaluator
+{
+    private readonly IReadOnlyList<AudioLdmModel> _models;
+    private readonly EvaluationSettings _settings;
+    private readonly PairMetrics _metrics;
+    private readonly Func<EvaluationItem, AudioLdmModel, IReconstructionSink>? _keep;
+    private readonly string _fingerprint;
+
+    /// <param name="keep">Where to put each item's audio (the caller's files); null keeps none.</param>
+    public ItemEvaluator(IReadOnlyList<AudioLdmModel> models, EvaluationSettings settings, PairMetrics metrics,
+        Func<EvaluationItem, AudioLdmModel, IReconstructionSink>? keep = null)
+    {
+        if (models.Count == 0) throw new ArgumentException("at least one model", nameof(models));
+        _models = models; _settings = settings; _metrics = metrics; _keep = keep;
+        _fingerprint = settings.Fingerprint();
+    }
+
+    public string Fingerprint => _fingerprint;
+
+    /// <summary>The outputs each item gets for each model, in row order.</summary>
+    public IReadOnlyList<string> ExpectedOutputs()
+    {
+        var names = new Reconstructor(_models[0], _settings.Reconstruct, _metrics).OutputNames().ToList();
+        names.AddRange(CodecRoundTrips.OutputNames(_settings));
+        return names;
+    }
+
+    /// <summary>Every row of <paramref name="item"/>: per model, one per output, or one failure row.</summary>
+    public IReadOnlyList<EvaluationRow> Evaluate(EvaluationItem item)
+    {
+        var rows = new List<EvaluationRow>();
+        foreach (var model in _models)
+        {
+            var modelRef = ModelRef.Of(model.Identity);
+            try
+            {
+                rows.AddRange(EvaluateOne(item, model, modelRef));
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                rows.RemoveAll(r => r.Model == modelRef);
+                rows.Add(new EvaluationRow
+                {
+                    Id = item.Id, Category = item.Category, Model = modelRef, Output = EvaluationRow.FailureOutput,
+                    Settings = _fingerprint, Failure = Reason(e, item),
+                });
+            }
+        }
+        return rows;
+    }
+
+    private IEnumerable<EvaluationRow> EvaluateOne(EvaluationItem item, AudioLdmModel model, ModelRef modelRef)
+    {
+        var source = item.Source();
+        var sink = _keep?.Invoke(item, model) ?? new DiscardSink();
+        var report = new Reconstructor(model, _settings.Reconstruct, _metrics).Run(source, sink);
+        var rows = report.Outputs.Select(o => new EvaluationRow
+        {
+            Id = item.Id, Category = item.Category, Model = modelRef, Output = o.Name, Settings = _fingerprint,
+            Metrics = o.Metrics, StageSeconds = report.StageSeconds,
+        }).ToList();
+        if (_settings.CodecSteps.Count > 0 || _settings.OpusKbps.Count > 0)
+            foreach (var p in new CodecRoundTrips(model, _settings, _metrics).Run(source))
+                rows.Add(new EvaluationRow
+                {
+                    Id = item.Id, Category = item.Category, Model = modelRef, Output = p.Output, Settings = _fingerprint,
+                    Metrics = p.Metrics, Kbps = p.Kbps, StageSeconds = [new("codec", p.Seconds)],
+                });
+        return rows;
+    }
+
+    /// <summary>One line, without the item's own path in front (so equal problems count as one reason).</summary>
+    public static string Reason(Exception e, EvaluationItem item)
+    {
+        string message = e.Message.ReplaceLineEndings(" ").Trim();
+        foreach (var prefix in new[] { item.Path + ": ", Path.GetFullPath(item.Path) + ": " })
+            if (message.StartsWith(prefix, StringComparison.Ordinal)) message = message[prefix.Length..];
+        message = message.Replace(item.Path, "<item>");
+        return e is LatentAudioException or IOException or UnauthorizedAccessException ? message : $"internal error: {e.GetType().Name}: {message}";
+    }
+
+    private sealed class DiscardSink : IReconstructionSink
+    {
+        public IAudioSink Open(string output, int channels, int sampleRate, long frames) => new Null();
+        private sealed class Null : IAudioSink
+        {
+            public void Write(IReadOnlyList<float[]> planar, int offset, int count) { }
+            public void Complete() { }
+            public void Dispose() { }
+        }
+    }
+}
+
+/// <summary>A codec or Opus output of one item: its name, measured bitrate, metrics and the seconds it took.</summary>
+public sealed record CodecPoint(string Output, double Kbps, IReadOnlyDictionary<string, MetricOutcome> Metrics, double Seconds);
