@@ -31,7 +31,12 @@ public sealed class EvaluateCommand : ICommand
           --shard-index  default $SLURM_ARRAY_TASK_ID (count $SLURM_ARRAY_TASK_COUNT) or $JOB_COMPLETION_INDEX
                          (then --shard-count is required); merge shards with 'latentaudio merge OUT'
           --resume       skip items whose rows are complete (same settings); a torn last line is dropped
+          --decoder      vocoder (default), griffinlim or all; --metrics: default every metric; --iterations: 32
         Exit code 2 when any item failed (every item still ran; failures are rows with their reason).
+
+        Examples:
+          latentaudio evaluate data/ -o study --model audioldm2,audioldm2-music --decoder all
+          latentaudio evaluate clips.csv -o study --codec 0.05,0.2 --opus 6,12 --shard-index 0 --shard-count 8
         """;
 
     public int Run(CommandArgs args, CliContext context)

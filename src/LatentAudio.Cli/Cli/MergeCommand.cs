@@ -18,6 +18,9 @@ public sealed class MergeCommand : ICommand
           OUT   the -o folder of 'latentaudio evaluate' (its rows/shard-I-of-N files)
         Writes OUT/summary.json, summary.csv, summary.md and summary.html. Refuses, naming them, when shards are
         missing or unfinished, or were run with different settings.
+
+        Examples:
+          latentaudio merge study
         """;
 
     public int Run(CommandArgs args, CliContext context)
