@@ -14,7 +14,11 @@ namespace LatentAudio.Engine;
 public sealed record AudioTarget(int SampleRate, long SampleLength, int CodedRate, IReadOnlyList<StreamLevel> Levels)
 {
     /// <summary>Samples at the coded rate: ceil(SampleLength·CodedRate/SampleRate), the resampler's output length.</summary>
-    public long CodedLength => SampleRate == CodedRate ? SampleLength : (SampleLength * CodedRate + SampleRate - 1) / SampleRate;
+    public long CodedLength => CodedLengthOf(SampleLength, SampleRate, CodedRate);
+
+    /// <summary>ceil(samples·codedRate/rate): <paramref name="samples"/> at <paramref name="rate"/> after resampling to <paramref name="codedRate"/>.</summary>
+    public static long CodedLengthOf(long samples, int rate, int codedRate) =>
+        rate == codedRate ? samples : (samples * codedRate + rate - 1) / rate;
 }
 
 public sealed class DecodedAudioAssembler

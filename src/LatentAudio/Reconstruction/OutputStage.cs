@@ -1,6 +1,7 @@
 using LatentAudio.Audio;
 using LatentAudio.Dsp;
 using LatentAudio.Engine;
+using LatentAudio.Models.AudioLdm;
 
 namespace LatentAudio.Reconstruction;
 
@@ -90,7 +91,7 @@ public sealed class OutputStage : IDisposable
         if (_restore is not null)
         {
             Ensure(ref _scratch, planar.Count, count);
-            for (int c = 0; c < planar.Count; c++) Restore(_restore[c], planar[c].AsSpan(offset, count), _scratch[c]);
+            for (int c = 0; c < planar.Count; c++) NormalizedAudio.Restore(planar[c].AsSpan(offset, count), _restore[c].Mean, _restore[c].Scale, _scratch[c]);
             source = _scratch;
             offset = 0;
         }
@@ -109,13 +110,6 @@ public sealed class OutputStage : IDisposable
         }
         if (_written != _length) throw new InvalidOperationException($"wrote {_written} frames, expected {_length}");
         _sink.Complete();
-    }
-
-    /// <summary>Undoes the front-end's normalisation, in binary64 as NormalizedAudio.Restore does.</summary>
-    private static void Restore(StreamLevel level, ReadOnlySpan<float> y, Span<float> x)
-    {
-        double inv = 1.0 / level.Scale, mean = level.Mean;
-        for (int i = 0; i < y.Length; i++) x[i] = (float)(y[i] * inv + mean);
     }
 
     private void Drain()

@@ -43,7 +43,7 @@ public sealed record LatentFileHeader(
     /// </summary>
     public static long MelFramesV1(long samples, int rate, int codedRate, int hop, int down)
     {
-        long resampled = CodedLength(samples, rate, codedRate);
+        long resampled = AudioTarget.CodedLengthOf(samples, rate, codedRate);
         long needed = Math.Max(1, (resampled + hop - 1) / hop);
         return (needed + down - 1) / down * down;
     }
@@ -55,12 +55,8 @@ public sealed record LatentFileHeader(
     public static long MelFramesFor(long samples, int rate, int codedRate, int hop, int down, int windowMelFrames) =>
         Math.Max(windowMelFrames, MelFramesV1(samples, rate, codedRate, hop, down));
 
-    /// <summary>Samples at the coded rate for <paramref name="samples"/> at <paramref name="rate"/>: ceil(samples·codedRate/rate), the resampler's output length.</summary>
-    public static long CodedLength(long samples, int rate, int codedRate) =>
-        rate == codedRate ? samples : (samples * codedRate + rate - 1) / rate;
-
     /// <summary>This file's length at the coded rate.</summary>
-    public long CodedSampleLength => CodedLength(SampleLength, SampleRate, CodedSampleRate);
+    public long CodedSampleLength => Target.CodedLength;
 
     public int LatentRows => MelBins / Downsample;
     public int LatentFrames => MelFrames / Downsample;

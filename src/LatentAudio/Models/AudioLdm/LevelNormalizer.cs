@@ -29,13 +29,6 @@ public sealed record LevelNormalizer(float MeanValue, float Denominator)
         float mean = MeanValue, denom = Denominator, half = (float)NormalizedAudio.TargetPeak;
         for (int i = 0; i < x.Length; i++) y[i] = Math.Clamp((x[i] - mean) / denom * half, -1f, 1f);
     }
-
-    /// <summary>Undoes the normalisation on a model output: y / Scale + Mean, level-matched with the original.</summary>
-    public void Restore(ReadOnlySpan<float> y, Span<float> x)
-    {
-        double inv = 1.0 / Scale, mean = Mean;
-        for (int i = 0; i < y.Length; i++) x[i] = (float)(y[i] * inv + mean);
-    }
 }
 
 /// <summary>

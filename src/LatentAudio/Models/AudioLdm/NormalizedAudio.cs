@@ -33,8 +33,15 @@ public sealed record NormalizedAudio(float[] Samples, double Mean, double Scale)
     public float[] Restore(ReadOnlySpan<float> y)
     {
         var x = new float[y.Length];
-        double inv = 1.0 / Scale;
-        for (int i = 0; i < y.Length; i++) x[i] = (float)(y[i] * inv + Mean);
+        Restore(y, Mean, Scale, x);
         return x;
+    }
+
+    /// <summary>x = y / scale + mean in binary64, rounded to float32: the one undo of the normalisation (files, decoded
+    /// audio, report excerpts), so a block restored on its own equals the same samples restored whole.</summary>
+    public static void Restore(ReadOnlySpan<float> y, double mean, double scale, Span<float> x)
+    {
+        double inv = 1.0 / scale;
+        for (int i = 0; i < y.Length; i++) x[i] = (float)(y[i] * inv + mean);
     }
 }
