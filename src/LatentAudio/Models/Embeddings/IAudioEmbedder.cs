@@ -17,6 +17,6 @@ public interface IAudioEmbedder : IDisposable
     int Dimension { get; }
     /// <summary>sha256 of the weights file, so a summary can name what it measured with.</summary>
     string WeightsSha256 { get; }
-    /// <summary>Embedding vectors of one clip (mixed to mono as the reference does); none when the clip is too short.</summary>
+    /// <summary>Embedding vectors of one clip (channels reduced by each reference's own rule: VGGish averages them as torchvggish does; check each embedder's summary); none when the clip is too short.</summary>
     IReadOnlyList<float[]> Embed(AudioBuffer audio);
 }
