@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
+using LatentAudio.Tests.Reliability;
 
 namespace LatentAudio.Tests.Reconstruction;
 
@@ -9,9 +9,6 @@ namespace LatentAudio.Tests.Reconstruction;
 /// </summary>
 public class HtmlReportBrowserTests
 {
-    internal static string? FindChromium() =>
-        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
-
     private static string Report(TestPaths.TempDir dir)
     {
         using var model = new TinyModel();
@@ -35,42 +32,14 @@ public class HtmlReportBrowserTests
     [ChromiumFact]
     public void ReportRendersWithPlayersImagesAndRows()
     {
-        var chromium = FindChromium();
-        Assert.True(chromium is not null, "chromium is not installed (CI is set, so this is not skipped)");
         using var dir = new TestPaths.TempDir();
-        var html = Report(dir);
-        var dom = DumpDom(chromium, html, dir.File("profile"));
+        var page = HeadlessChromium.Load(Report(dir), dir.File("profile"));
+        Assert.Empty(page.ConsoleErrors);
+        var dom = page.Dom;
         Assert.Equal(5, Regex.Matches(dom, "<audio ").Count);                       // input + 4 outputs
         Assert.Equal(1 + 4 * 3, Regex.Matches(dom, "<img ").Count);                 // input + (input, output, difference) per output
         foreach (var row in new[] { "vae_vocoder", "oracle_vocoder", "vae_griffinlim", "oracle_griffinlim" })
             Assert.Contains($"<tr data-output=\"{row}\">", dom);
         Assert.Contains("<th>mel_distance</th>", dom);
-    }
-
-    private static string DumpDom(string chromium, string html, string profile)
-    {
-        var psi = new ProcessStartInfo(chromium)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     $"--user-data-dir={profile}", "--dump-dom", new Uri(html).AbsoluteUri })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        _ = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("chromium did not finish in 120 s"); }
-        return stdout.Result;
-    }
-}
-
-/// <summary>A fact skipped (with the reason) where no chromium is installed, unless the CI variable is set.</summary>
-public sealed class ChromiumFactAttribute : FactAttribute
-{
-    public ChromiumFactAttribute()
-    {
-        if (HtmlReportBrowserTests.FindChromium() is null && Environment.GetEnvironmentVariable("CI") is null)
-            Skip = "chromium is not installed (/usr/bin/chromium, chromium-browser or google-chrome): the rendered report cannot be checked here";
     }
 }
