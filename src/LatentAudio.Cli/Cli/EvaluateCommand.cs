@@ -145,7 +145,7 @@ public sealed class EvaluateCommand : ICommand
             if (shards == 1)
             {
                 var summary = StudyLayout.WriteSummary(layout, context);
-                context.Out.WriteLine($"{mine.Count} item(s), {failed} failed; summary: {summary}");
+                context.Out.WriteLine($"{mine.Count} item(s), {failed} failed; summary: {summary.Path}");
             }
             else
                 context.Out.WriteLine($"shard {shard} of {shards}: {mine.Count} item(s), {failed} failed; rows: {rowsPath} (merge with 'latentaudio merge {outDir}')");

@@ -17,7 +17,9 @@ public sealed class MergeCommand : ICommand
         latentaudio merge OUT
           OUT   the -o folder of 'latentaudio evaluate' (its rows/shard-I-of-N files)
         Writes OUT/summary.json, summary.csv, summary.md and summary.html. Refuses, naming them, when shards are
-        missing or unfinished, or were run with different settings.
+        missing or unfinished, or were run with different settings, or a shard's rows file is missing or short.
+        Exit code 2 when any item failed, after the summary is written and 'summary: PATH' printed (a script
+        running merge tells that apart from a refusal by that line); 0 when none failed.
 
         Examples:
           latentaudio merge study
@@ -27,10 +29,14 @@ public sealed class MergeCommand : ICommand
     {
         var outDir = args.Positionals(min: 1, max: 1)[0];
         var summary = StudyLayout.WriteSummary(new StudyLayout(outDir), context);
-        context.Out.WriteLine($"summary: {summary}");
-        return CliApp.ExitOk;
+        context.Out.WriteLine($"summary: {summary.Path}");
+        // As an unsharded evaluate does: failed items make the exit code 2 once everything is written.
+        return summary.Failures > 0 ? CliApp.ExitBadInput : CliApp.ExitOk;
     }
 }
+
+/// <summary>A written summary: summary.json's path and how many item × model failures it counts.</summary>
+public sealed record WrittenSummary(string Path, int Failures);
 
 /// <summary>The files of an evaluation under OUT, and the summary written from them.</summary>
 public sealed class StudyLayout(string root)
@@ -92,8 +98,8 @@ public sealed class StudyLayout(string root)
     }
 
     /// <summary>Checks the shards (all present and finished, one shard count, one set of settings), summarises their
-    /// rows and writes summary.json, .csv, .md and .html; returns the summary.json path.</summary>
-    public static string WriteSummary(StudyLayout layout, CliContext context)
+    /// rows and writes summary.json, .csv, .md and .html.</summary>
+    public static WrittenSummary WriteSummary(StudyLayout layout, CliContext context)
     {
         if (!Directory.Exists(layout.Rows)) throw InvalidInputException.ForFile(layout.Root, "holds no rows/ folder (not an evaluate output)");
         var names = Directory.GetFiles(layout.Rows).Select(Path.GetFileName).Select(n => ShardName.Match(n!)).Where(m => m.Success).ToList();
@@ -110,17 +116,23 @@ public sealed class StudyLayout(string root)
         for (int i = 1; i < n; i++)
             if (EvaluationSettings.FirstDifference(settings[0], settings[i]) is { } diff)
                 throw InvalidInputException.ForFile(layout.Rows, $"shard {i} used other settings than shard 0: {diff}");
+        var runs = Enumerable.Range(0, n).Select(i => ReadRun(layout.DoneFile(i, n))).ToList();
         var rows = new List<EvaluationRow>();
         for (int i = 0; i < n; i++)
         {
-            var (r, _, _) = EvaluationRowsJson.ReadFile(layout.RowsFile(i, n));
+            var path = layout.RowsFile(i, n);
+            if (!File.Exists(path)) throw InvalidInputException.ForFile(path, $"is missing, though shard {i} is marked done; run shard {i} again (--force) and merge again");
+            var (r, _, _) = EvaluationRowsJson.ReadFile(path);
+            // Every item of a shard has at least one row per model (its outputs or a failure row).
+            int items = r.Select(row => row.Id).Distinct(StringComparer.Ordinal).Count();
+            if (items < runs[i].Items)
+                throw InvalidInputException.ForFile(path, $"{(r.Count == 0 ? "is empty" : $"holds rows of {items} item(s)")}, but shard {i} ran {runs[i].Items}; run shard {i} again (--resume) and merge again");
             var stray = r.FirstOrDefault(row => ShardHash.Shard(row.Id, n) != i);
             if (stray is not null) throw InvalidInputException.ForFile(layout.RowsFile(i, n), $"holds item {stray.Id}, which belongs to shard {ShardHash.Shard(stray.Id, n)}");
             rows.AddRange(r);
         }
         if (rows.Select(r => r.Settings).Distinct().Count() > 1) throw InvalidInputException.ForFile(layout.Rows, "rows were made with different settings");
         var groups = EvaluationSummary.Build(rows);
-        var runs = Enumerable.Range(0, n).Select(i => ReadRun(layout.DoneFile(i, n))).ToList();
         string json = Path.Combine(layout.Root, "summary.json");
         IO.AtomicFile.WriteAllText(Path.Combine(layout.Root, "summary.csv"), SummaryJson.Csv(groups), overwrite: true);
         IO.AtomicFile.WriteAllText(Path.Combine(layout.Root, "summary.md"), SummaryJson.Markdown(groups), overwrite: true);
@@ -128,6 +140,6 @@ public sealed class StudyLayout(string root)
         IO.AtomicFile.WriteAllText(json, SummaryJson.Build(settings[0], groups, runs), overwrite: true);
         int failures = groups.TryGetValue(EvaluationSummary.All, out var all) ? all.Failures : 0;
         if (failures > 0) context.Error.WriteLine($"{failures} item x model failure(s); see failure_reasons in {json}");
-        return json;
+        return new WrittenSummary(json, failures);
     }
 }

@@ -90,4 +90,43 @@ public class DeployTests
         Assert.Contains("--dependency=afterok:1001", calls[1]);
         Assert.Contains("merge.sh " + dir.File("out"), calls[1]);
     }
+
+    /// <summary>Runs the Slurm merge.sh and the Kubernetes merge Job's script with a stand-in latentaudio that prints
+    /// <paramref name="stdout"/> and exits <paramref name="code"/>; returns the scripts' exit codes.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static (int Slurm, int Kubernetes) MergeScripts(TestPaths.TempDir dir, string stdout, int code)
+    {
+        var bin = dir.File("bin");
+        Directory.CreateDirectory(bin);
+        var fake = Path.Combine(bin, "latentaudio");
+        File.WriteAllText(fake, $"#!/bin/sh\nprintf '%b' '{stdout}'\necho 'some message' >&2\nexit {code}\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        int Run(string file, string[] args)
+        {
+            var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+            psi.Environment["LATENTAUDIO"] = fake;
+            psi.Environment["STUDY_OUT"] = dir.File("out");
+            using var p = Process.Start(psi)!;
+            p.StandardOutput.ReadToEnd();
+            p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            return p.ExitCode;
+        }
+        string k8s = string.Join("\n", ((YamlSequenceNode)At(Container(Load("merge-job.yaml")), "args")).Children.Cast<YamlScalarNode>().Select(s => s.Value));
+        return (Run("sh", [Path.Combine(TestPaths.RepoRoot, "deploy", "slurm", "merge.sh"), dir.File("out")]), Run("sh", ["-c", k8s]));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void MergeJobsSucceedWhenTheSummaryWasWrittenWithFailedItemsAndFailOnARefusal()
+    {
+        using var dir = new TestPaths.TempDir();
+        // merge wrote the summary; some items failed: exit 2 after "summary: PATH" is a completed merge.
+        Assert.Equal((0, 0), MergeScripts(dir, "summary: /x/out/summary.json\n", 2));
+        Assert.Equal((0, 0), MergeScripts(dir, "summary: /x/out/summary.json\n", 0));
+        // A refusal (nothing written, no summary line) fails the job, as does any other error.
+        Assert.Equal((2, 2), MergeScripts(dir, "", 2));
+        Assert.Equal((1, 1), MergeScripts(dir, "summary: /x/out/summary.json\n", 1));
+    }
 }

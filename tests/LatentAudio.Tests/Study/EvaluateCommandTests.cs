@@ -92,7 +92,8 @@ public class EvaluateCommandTests(EvaluateFixture f) : IClassFixture<EvaluateFix
         }
         Assert.False(File.Exists(Path.Combine(outDir, "summary.json")));
         var merged = Cli.Run("merge", outDir);
-        Assert.True(merged.Code == 0, merged.Err);
+        Assert.True(merged.Code == 2, merged.Err);                  // the broken item failed: exit 2, summary written
+        Assert.StartsWith("summary: ", merged.Out);
         Assert.Equal(GroupsText(f.Unsharded), GroupsText(outDir));
         Assert.Equal(File.ReadAllBytes(Path.Combine(f.Unsharded, "summary.csv")), File.ReadAllBytes(Path.Combine(outDir, "summary.csv")));
         Assert.Equal(File.ReadAllBytes(Path.Combine(f.Unsharded, "summary.md")), File.ReadAllBytes(Path.Combine(outDir, "summary.md")));
