@@ -129,7 +129,8 @@ public sealed class CliProgress : IProgress<WorkProgress>, IDisposable
         _drawn = 0;
     }
 
-    private static string Time(TimeSpan t) =>
+    /// <summary>m:ss, or h:mm:ss from an hour on.</summary>
+    internal static string Time(TimeSpan t) =>
         t.TotalHours >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}")
         : string.Create(CultureInfo.InvariantCulture, $"{t.Minutes}:{t.Seconds:00}");
 

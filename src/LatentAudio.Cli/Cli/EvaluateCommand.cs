@@ -32,6 +32,7 @@ public sealed class EvaluateCommand : ICommand
                          (then --shard-count is required); merge shards with 'latentaudio merge OUT'
           --resume       skip items whose rows are complete (same settings); a torn last line is dropped
           --decoder      vocoder (default), griffinlim or all; --metrics: default every metric; --iterations: 32
+        Progress on stderr, a line per item: [done/total] id: ok or FAILED: reason; items/h, time left, failures so far.
         Exit code 2 when any item failed (every item still ran; failures are rows with their reason).
 
         Examples:
@@ -122,23 +123,18 @@ public sealed class EvaluateCommand : ICommand
             if (done.Count > 0) context.Error.WriteLine($"resuming: {mine.Count - todo.Count} of {mine.Count} item(s) complete");
 
             var mineIds = mine.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
-            int failed = existing.Where(r => r.IsFailure && mineIds.Contains(r.Id) && done.Contains(r.Id)).Select(r => r.Id).Distinct().Count();
-            var clock = Stopwatch.StartNew();
+            int resumedFailures = existing.Where(r => r.IsFailure && mineIds.Contains(r.Id) && done.Contains(r.Id)).Select(r => r.Id).Distinct().Count();
+            var progress = new EvaluationProgress(context.Error, mine.Count, mine.Count - todo.Count, resumedFailures);
             using (var writer = new EvaluationRowsWriter(rowsPath, completeBytes))
             {
-                for (int i = 0; i < todo.Count; i++)
+                foreach (var item in todo)
                 {
-                    var rows = evaluator.Evaluate(todo[i]);
+                    var rows = evaluator.Evaluate(item);
                     foreach (var row in rows) writer.Append(row);
-                    var failure = rows.FirstOrDefault(r => r.IsFailure);
-                    if (failure is not null) failed++;
-                    double rate = (i + 1) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                    var left = TimeSpan.FromSeconds(Math.Round((todo.Count - i - 1) / rate));
-                    context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"[{mine.Count - todo.Count + i + 1}/{mine.Count}] {todo[i].Id}: {(failure is null ? "ok" : "FAILED: " + failure.Failure)}" +
-                        $"  ({rate * 3600:0.#} items/h, {left:hh\\:mm\\:ss} left, {failed} failed)"));
+                    progress.ItemDone(item.Id, rows.FirstOrDefault(r => r.IsFailure)?.Failure);
                 }
             }
+            int failed = progress.Failed;
             var run = new EvaluationRun(shard, shards, Environment.MachineName, started, DateTimeOffset.UtcNow, mine.Count, todo.Count,
                 mine.Count - todo.Count, failed, CliApp.Version);
             IO.AtomicFile.WriteAllText(donePath, StudyLayout.DoneJson(described, run), overwrite: true);

@@ -122,3 +122,26 @@ public class ProgressTests
         public void Report(LatentAudio.WorkProgress value) => action(value);
     }
 }
+
+/// <summary>evaluate's progress: a plain line per item with done/total over the shard, items per hour, time left and failures so far.</summary>
+public class EvaluationProgressTests
+{
+    [Fact]
+    public void EachItemPrintsDoneOfTotalRateTimeLeftAndFailuresSoFar()
+    {
+        var now = TimeSpan.Zero;
+        var w = new StringWriter();
+        // 5 items in the shard, 1 already complete (resumed) and it had failed.
+        var p = new EvaluationProgress(w, total: 5, resumed: 1, failed: 1, clock: () => now);
+        now = TimeSpan.FromSeconds(30);
+        Assert.Equal("[2/5] speech/a.wav: ok; 120 items/h, 1:30 left, 1 failed", p.ItemDone("speech/a.wav", null));
+        now = TimeSpan.FromSeconds(90);                      // 2 items in 90 s: 80/h, 2 to go: 90 s
+        Assert.Equal("[3/5] music/x.wav: FAILED: not a WAV file; 80 items/h, 1:30 left, 2 failed", p.ItemDone("music/x.wav", "not a WAV file"));
+        now = TimeSpan.FromHours(2);
+        Assert.Equal("[4/5] b: ok; 1.5 items/h, 40:00 left, 2 failed", p.ItemDone("b", null));
+        Assert.Equal(2, p.Failed);
+        var lines = w.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.DoesNotContain('\r', w.ToString());
+    }
+}

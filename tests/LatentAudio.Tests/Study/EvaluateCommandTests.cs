@@ -15,6 +15,12 @@ public class EvaluateCommandTests(EvaluateFixture f) : IClassFixture<EvaluateFix
     {
         var (code, _, err) = f.UnshardedRun;
         Assert.True(code == 2, err);
+        // Progress: a plain line per item on stderr, done/total, rate, time left, failures so far.
+        var progress = err.Split('\n').Where(l => l.StartsWith('[')).ToList();
+        Assert.Equal(5, progress.Count);
+        Assert.All(progress, l => Assert.Matches(@"^\[[1-5]/5\] \S+: (ok|FAILED: .+); [0-9.]+ items/h, \d+:\d\d left, [01] failed$", l.TrimEnd()));
+        Assert.Contains(progress, l => l.Contains("music/broken.wav: FAILED: "));
+        Assert.EndsWith("0:00 left, 1 failed", progress[^1].TrimEnd());
         var (rows, _, torn) = EvaluationRowsJson.ReadFile(Path.Combine(f.Unsharded, "rows", "shard-0-of-1.jsonl"));
         Assert.False(torn);
         // 4 good items x (vae_vocoder, oracle_vocoder) + 1 failure row.
