@@ -26,6 +26,10 @@ public sealed record ReconstructSettings
     /// <summary>Default overlap between windows: 1.28 s (128 frames, 32 latent frames).</summary>
     public double OverlapSeconds { get; init; } = 1.28;
     public int GriffinLimIterations { get; init; } = 32;
+    /// <summary>Keep the first <see cref="Reconstructor.ExcerptSeconds"/> of channel 0 of every output for the report's
+    /// players and spectrogram images (<see cref="ReconstructionReport.Previews"/>, <see cref="ReconstructionReport.Mels"/>).
+    /// Off for a study, which writes no report: the copies and the log-mels are then not computed. Changes no metric.</summary>
+    public bool ReportExcerpts { get; init; } = true;
     public double OffsetSeconds { get; init; }
     public double? Seconds { get; init; }
 

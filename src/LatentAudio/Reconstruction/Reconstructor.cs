@@ -89,8 +89,8 @@ public sealed class Reconstructor
         if (segments.Segments > 1)
             notes.Add($"metrics: the input is scored in {segments.Segments} consecutive segments of {segments.SegmentSeconds:0.#} s " +
                       "(bounded memory); each number is the duration-weighted mean over segments");
-        var excerpt = new ReportExcerpt((int)Math.Min(n, (long)(ExcerptSeconds * rate)));
-        if (excerpt.Length < n) notes.Add($"the report's players and images show the first {ExcerptSeconds:0} s of channel 0");
+        var excerpt = new ReportExcerpt(_settings.ReportExcerpts ? (int)Math.Min(n, (long)(ExcerptSeconds * rate)) : 0);
+        if (_settings.ReportExcerpts && excerpt.Length < n) notes.Add($"the report's players and images show the first {ExcerptSeconds:0} s of channel 0");
 
         long fileLength = outputRate == rate ? n : input.Frames;
         var restore = _settings.Gain == GainMode.Restore ? input.Levels : null;
@@ -170,8 +170,8 @@ public sealed class Reconstructor
                 Outputs = names.Select(x => new OutputEntry(x, x + ".wav", Reconstruction.OutputNames.Describe(x), metricsByOutput[x])).ToList(),
                 StageSeconds = timer.Stages,
                 Version = LibraryVersion,
-                Mels = excerpt.Mels(frontEnd, names),
-                Previews = excerpt.Previews(names, restore?[0], rate),
+                Mels = _settings.ReportExcerpts ? excerpt.Mels(frontEnd, names) : new Dictionary<string, Tensor>(),
+                Previews = _settings.ReportExcerpts ? excerpt.Previews(names, restore?[0], rate) : new Dictionary<string, AudioBuffer>(),
                 Notes = notes,
             };
         }
@@ -225,7 +225,7 @@ public sealed class Reconstructor
                 foreach (var name in names) stages[name].Write(rendered[name], 0, count);
             });
             timer.Time("metrics", () => segments.Add(normalized, rendered, 0, count));
-            excerpt.Add(raw[0], normalized[0], rendered.ToDictionary(kv => kv.Key, kv => kv.Value[0]), count);
+            if (excerpt.Length > 0) excerpt.Add(raw[0], normalized[0], rendered.ToDictionary(kv => kv.Key, kv => kv.Value[0]), count);
             emitted += count;
         }
         return emitted;

@@ -17,6 +17,7 @@ public sealed class ItemEvaluator
     private readonly PairMetrics _metrics;
     private readonly Func<EvaluationItem, AudioLdmModel, IReconstructionSink>? _keep;
     private readonly string _fingerprint;
+    private readonly ReconstructSettings _chain;
 
     /// <param name="keep">Where to put each item's audio (the caller's files); null keeps none.</param>
     public ItemEvaluator(IReadOnlyList<AudioLdmModel> models, EvaluationSettings settings, PairMetrics metrics,
@@ -25,14 +26,19 @@ public sealed class ItemEvaluator
         if (models.Count == 0) throw new ArgumentException("at least one model", nameof(models));
         _models = models; _settings = settings; _metrics = metrics; _keep = keep;
         _fingerprint = settings.Fingerprint();
+        _chain = ChainSettings(settings);
     }
+
+    /// <summary>The reconstruction settings an item runs with: the study's, without the report's excerpts (a study
+    /// writes rows, never report.html; computing them cost time per item and changed no number).</summary>
+    public static ReconstructSettings ChainSettings(EvaluationSettings settings) => settings.Reconstruct with { ReportExcerpts = false };
 
     public string Fingerprint => _fingerprint;
 
     /// <summary>The outputs each item gets for each model, in row order.</summary>
     public IReadOnlyList<string> ExpectedOutputs()
     {
-        var names = new Reconstructor(_models[0], _settings.Reconstruct, _metrics).OutputNames().ToList();
+        var names = new Reconstructor(_models[0], _chain, _metrics).OutputNames().ToList();
         names.AddRange(CodecRoundTrips.OutputNames(_settings));
         return names;
     }
@@ -65,7 +71,7 @@ public sealed class ItemEvaluator
     {
         var source = item.Source();
         var sink = _keep?.Invoke(item, model) ?? new DiscardSink();
-        var report = new Reconstructor(model, _settings.Reconstruct, _metrics).Run(source, sink);
+        var report = new Reconstructor(model, _chain, _metrics).Run(source, sink);
         var rows = report.Outputs.Select(o => new EvaluationRow
         {
             Id = item.Id, Category = item.Category, Model = modelRef, Output = o.Name, Settings = _fingerprint,
