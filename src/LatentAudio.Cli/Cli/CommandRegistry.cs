@@ -11,6 +11,7 @@ public static class CommandRegistry
         new DownloadModelCommand(),
         new MetricsCommand(),
         new BenchMetricsCommand(),
+        new BenchEvaluateCommand(),
         new Models.EncodeLatentCommand(),
         new Models.DecodeLatentCommand(),
         new Models.VocodeCommand(),

@@ -97,7 +97,8 @@ public sealed class ItemEvaluator
         return e is LatentAudioException or IOException or UnauthorizedAccessException ? message : $"internal error: {e.GetType().Name}: {message}";
     }
 
-    private sealed class DiscardSink : IReconstructionSink
+    /// <summary>Takes the outputs and keeps nothing (a study without --keep-audio).</summary>
+    internal sealed class DiscardSink : IReconstructionSink
     {
         public IAudioSink Open(string output, int channels, int sampleRate, long frames) => new Null();
         private sealed class Null : IAudioSink
