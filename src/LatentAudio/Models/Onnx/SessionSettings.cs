@@ -15,7 +15,12 @@ public sealed record SessionSettings(
     GraphOptimizationLevel OptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
     ExecutionProviderKind Provider = ExecutionProviderKind.Cpu)
 {
-    public static SessionSettings Default { get; } = new();
+    /// <summary>What every command uses: threads = the cores available, memory pattern off, the graph cache the
+    /// environment names (<see cref="GraphCache.FolderFromEnvironment()"/>, read once).</summary>
+    public static SessionSettings Default { get; } = new() { GraphCacheFolder = GraphCache.FolderFromEnvironment() };
+
+    /// <summary>Where optimised graphs are cached between processes (<see cref="GraphCache"/>); null: no cache.</summary>
+    public string? GraphCacheFolder { get; init; }
 
     /// <summary>
     /// ONNX Runtime's memory pattern (one block planned for every intermediate of a fixed-shape run). Off for long
