@@ -138,6 +138,9 @@ public sealed class GraphCache
             Directory.CreateDirectory(Folder);
             temp = Path.Combine(Folder, $"{TempPrefix}{Guid.NewGuid():N}{Extension}");
             options.OptimizedModelFilePath = temp;
+            // ORT warns, on every store, that a model optimised at this level is hardware-specific: the key holds the
+            // CPU's instruction sets for exactly that reason, so the warning would only alarm users.
+            options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { temp = null; }
         var session = new InferenceSession(build().ToByteArray(), options);
