@@ -37,7 +37,7 @@ public sealed class OnnxCodecModelProvider : ICodecModelProvider
     public CodecModel Load(string spec, string? revision)
     {
         var name = revision is null || spec.Contains('@') || Directory.Exists(spec) ? spec : $"{spec}@{revision}";
-        return From(AudioLdmModel.Load(name, ModelParts.All));
+        return From(AudioLdmModel.Load(name, ModelParts.All, LatentAudio.Models.Onnx.SessionSettings.Default));
     }
 
     /// <summary>The codec's view of a loaded model (disposes it).</summary>

@@ -17,6 +17,7 @@ public static class CommandRegistry
         new Models.VocodeCommand(),
         new Models.ExportOnnxCommand(),
         new Models.BenchModelsCommand(),
+        new Models.BenchLoadCommand(),
         new EncodeCommand(),
         new DecodeCommand(),
         new RdCommand(),

@@ -98,7 +98,7 @@ public sealed class EvaluateCommand : ICommand
             foreach (var m in models)
             {
                 context.Error.WriteLine($"loading model {m}");
-                loaded.Add(AudioLdmModel.Load(m, parts, new LatentAudio.Models.Onnx.SessionSettings { MemoryPattern = false }));
+                loaded.Add(AudioLdmModel.Load(m, parts, LatentAudio.Models.Onnx.SessionSettings.Default));
             }
             var dupModel = loaded.GroupBy(m => m.Identity.Id).FirstOrDefault(g => g.Count() > 1);
             if (dupModel is not null) throw new UsageException($"--model names {dupModel.Key} twice");

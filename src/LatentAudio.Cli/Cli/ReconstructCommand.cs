@@ -98,8 +98,7 @@ public sealed class ReconstructCommand : ICommand
         if (inputs.Count == 0) return batch.Finish();
 
         var parts = settings.UsesVocoder ? ModelParts.All : ModelParts.Vae;
-        // Streamed runs go window after window for as long as the input lasts: peak memory beats a planned block.
-        using var loaded = AudioLdmModel.Load(model, parts, new LatentAudio.Models.Onnx.SessionSettings { MemoryPattern = false });
+        using var loaded = AudioLdmModel.Load(model, parts, LatentAudio.Models.Onnx.SessionSettings.Default);
         ModelWarning.Print(context, Name, loaded.Warning);
         var metrics = ReconstructionMetrics.Create(only);
         var reconstructor = new Reconstructor(loaded, settings, metrics);

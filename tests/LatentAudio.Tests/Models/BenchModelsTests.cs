@@ -24,6 +24,46 @@ public sealed class BenchModelsTests
     }
 
     [Fact]
+    public void ThePathReconstructModeTimesReconstructsOwnStagesBesideTheNetworks()
+    {
+        using var m = new TinyModelFolder();
+        var r = Cli.Run("bench-models", "--model", m.Path, "--runs", "1", "--threads", "1", "--path", "reconstruct", "--json");
+        Assert.True(r.Code == 0, r.Err);
+        var j = JsonDocument.Parse(r.Out).RootElement;
+        foreach (var stage in new[] { "vae_encode", "vae_decode", "vocoder" })
+        {
+            Assert.True(j.GetProperty($"reconstruct_{stage}_s").GetDouble() > 0, stage);
+            Assert.True(j.GetProperty($"reconstruct_{stage}_ratio").GetDouble() > 0, stage);
+        }
+        // The default reconstruct renders oracle_vocoder and vae_vocoder: two vocoder calls per run.
+        Assert.Equal(2, j.GetProperty("reconstruct_vocoder_calls").GetInt32());
+        Assert.Equal(1, j.GetProperty("reconstruct_vae_encode_calls").GetInt32());
+    }
+
+    [Fact]
+    public void AnUnknownPathIsAUsageError()
+    {
+        var r = Cli.Run("bench-models", "--path", "elsewhere");
+        Assert.Equal(2, r.Code);
+        Assert.Contains("--path", r.Err);
+    }
+
+    [Fact]
+    public void BenchLoadReportsEveryLoadAndFillsATemporaryCache()
+    {
+        using var m = new TinyModelFolder();
+        var r = Cli.Run("bench-load", "--model", m.Path, "--threads", "1", "--json");
+        Assert.True(r.Code == 0, r.Err);
+        var j = JsonDocument.Parse(r.Out).RootElement;
+        foreach (var key in new[] { "uncached_s", "cold_s", "warm_s", "key_sha256_s", "read_check_s" })
+            Assert.True(j.GetProperty(key).GetDouble() > 0, key);
+        Assert.Equal(3, j.GetProperty("cache_entries").GetInt32());   // vae_encoder, vae_decoder, hifigan
+        Assert.True(j.GetProperty("cache_bytes").GetInt64() > 0);
+        // Run in-process (the test host is not the latentaudio executable): no fresh process to time.
+        Assert.Equal(JsonValueKind.Null, j.GetProperty("fresh_process_s").ValueKind);
+    }
+
+    [Fact]
     public void VocoderFlopsMatchAHandCount()
     {
         // Tiny vocoder, T frames: conv_pre 2*64*64*7*T, then per stage ConvTranspose 2*Lin*Cin*Cout*k and

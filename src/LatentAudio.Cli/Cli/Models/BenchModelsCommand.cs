@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LatentAudio.Models;
+using LatentAudio.Models.AudioLdm;
 using LatentAudio.Models.Bench;
 using LatentAudio.Models.Onnx;
 using Microsoft.ML.OnnxRuntime;
@@ -13,11 +14,14 @@ public sealed class BenchModelsCommand : ICommand
     public string Name => "bench-models";
     public string Summary => "time VAE encode/decode and the vocoder on a 10.24 s input (full-size AudioLDM2 architecture)";
     public string Usage =>
-        "latentaudio bench-models [--model M | --random-fullsize] [--runs N] [--threads N] [--json]\n" +
+        "latentaudio bench-models [--model M | --random-fullsize [--keep DIR]] [--path model|reconstruct] [--runs N] [--threads N] [--json]\n" +
         "  --model M           benchmark this model (needs vae/ and vocoder/)\n" +
         "  --random-fullsize   (default) cvssp/audioldm2's architecture with random weights, written to a temp folder\n" +
+        "  --keep DIR          write the random full-size model to DIR and keep it (to time reconstruct on it)\n" +
+        "  --path P            model (default): the networks alone; reconstruct: also reconstruct's own code path on\n" +
+        "                      10.24 s (its metrics.json stage seconds), with the ratio to the networks alone\n" +
         "  --runs N            timed runs per stage after one warm-up (default 3; the median is reported)\n" +
-        $"  --threads N         ONNX Runtime intra-op threads (default {PythonReferenceTiming.Threads}, as the PyTorch reference)\n" +
+        "  --threads N         ONNX Runtime intra-op threads (default: the cores available, as every command)\n" +
         "  --optimization L    ONNX Runtime graph optimisation: all (default), extended, basic, none\n" +
         "  --json              one JSON object (encode_s, decode_s, vocoder_s, ...) (default: a table)\n" +
         "Examples:\n" +
@@ -30,7 +34,14 @@ public sealed class BenchModelsCommand : ICommand
         bool random = args.Flag("--random-fullsize");
         var modelSpec = args.Option("--model", "-m");
         int runs = args.Int("--runs") ?? 3;
-        int threads = args.Int("--threads") ?? PythonReferenceTiming.Threads;
+        int threads = args.Int("--threads") ?? 0;
+        var keep = args.Option("--keep");
+        bool reconstructPath = (args.Option("--path") ?? "model") switch
+        {
+            "model" => false,
+            "reconstruct" => true,
+            var other => throw new UsageException($"unknown --path '{other}' (model, reconstruct)"),
+        };
         var level = (args.Option("--optimization") ?? "all") switch
         {
             "all" => GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -43,7 +54,9 @@ public sealed class BenchModelsCommand : ICommand
         if (random && modelSpec is not null) throw new UsageException("give either --model or --random-fullsize");
         if (runs < 1) throw new UsageException("--runs must be at least 1");
         if (threads < 0) throw new UsageException("--threads must be 0 or more");
-        var settings = new SessionSettings(threads, level);
+        if (keep is not null && modelSpec is not null) throw new UsageException("--keep writes the random full-size model; it does not go with --model");
+        // The settings every command uses, so the benchmark times the sessions users get.
+        var settings = SessionSettings.Default with { IntraOpThreads = threads, OptimizationLevel = level };
         Action<string>? progress = json ? null : context.Error.WriteLine;
 
         string? temp = null;
@@ -52,15 +65,25 @@ public sealed class BenchModelsCommand : ICommand
             ModelLocation model;
             if (modelSpec is null)
             {
-                temp = Path.Combine(Path.GetTempPath(), "latentaudio-bench-" + Guid.NewGuid().ToString("N"));
-                progress?.Invoke($"writing random full-size AudioLDM2 weights to {temp} ...");
-                FullSizeModel.WriteRandom(temp);
-                model = new ModelLocation("random full-size cvssp/audioldm2 architecture", null, temp);
+                string folder = keep ?? (temp = Path.Combine(Path.GetTempPath(), "latentaudio-bench-" + Guid.NewGuid().ToString("N")));
+                progress?.Invoke($"writing random full-size AudioLDM2 weights to {folder} ...");
+                FullSizeModel.WriteRandom(folder);
+                model = new ModelLocation("random full-size cvssp/audioldm2 architecture", null, folder);
             }
             else model = ModelResolver.Resolve(modelSpec, ModelParts.All);
             var r = ModelBenchmark.Run(model, settings, runs, progress);
-            if (json) context.Out.WriteLine(JsonSerializer.Serialize(ToJson(r), new JsonSerializerOptions { WriteIndented = true }));
-            else Print(r, context.Out);
+            ReconstructPathResult? path = null;
+            if (reconstructPath)
+            {
+                using var loaded = AudioLdmModel.Open(modelSpec ?? model.RootFolder, model, ModelParts.All, settings);
+                path = ReconstructPathBenchmark.Run(loaded, runs, progress);
+            }
+            if (json) context.Out.WriteLine(JsonSerializer.Serialize(ToJson(r, path), new JsonSerializerOptions { WriteIndented = true }));
+            else
+            {
+                Print(r, context.Out);
+                if (path is not null) PrintPath(r, path, context.Out);
+            }
             return CliApp.ExitOk;
         }
         finally
@@ -84,7 +107,19 @@ public sealed class BenchModelsCommand : ICommand
         o.WriteLine($"peak working set: {r.PeakWorkingSetBytes / 1048576.0:0} MiB (speedup = PyTorch reference min / our min; cpu_s = process CPU seconds per run, all threads: on a shared machine cpu_s / threads estimates the unloaded time)");
     }
 
-    private static Dictionary<string, object> ToJson(ModelBenchmarkResult r)
+    private static void PrintPath(ModelBenchmarkResult r, ReconstructPathResult p, TextWriter o)
+    {
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reconstruct path ({p.AudioSeconds:0.00} s input, default settings; per call):"));
+        o.WriteLine("stage        calls  median_s  bench_s   ratio");
+        foreach (var (stage, bench) in Pairs(r, p))
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{stage.Name,-12} {stage.Calls,5} {stage.MedianPerCall,9:0.000} {bench.Median,8:0.000} {stage.MedianPerCall / bench.Median,6:0.00}x"));
+    }
+
+    private static IEnumerable<(PathStageTiming Stage, StageTiming Bench)> Pairs(ModelBenchmarkResult r, ReconstructPathResult p) =>
+        [(p.Encode, r.Encode), (p.Decode, r.Decode), (p.Vocoder, r.Vocoder)];
+
+    private static Dictionary<string, object> ToJson(ModelBenchmarkResult r, ReconstructPathResult? path)
     {
         var d = new Dictionary<string, object>
         {
@@ -104,6 +139,14 @@ public sealed class BenchModelsCommand : ICommand
             d[$"{s.Name}_python_s"] = s.ReferenceSeconds;
             d[$"{s.Name}_speedup_vs_python"] = s.SpeedupVsReference;
         }
+        if (path is not null)
+            foreach (var (stage, bench) in Pairs(r, path))
+            {
+                d[$"reconstruct_{stage.Name}_s"] = stage.MedianPerCall;
+                d[$"reconstruct_{stage.Name}_all_s"] = stage.Seconds;
+                d[$"reconstruct_{stage.Name}_calls"] = stage.Calls;
+                d[$"reconstruct_{stage.Name}_ratio"] = stage.MedianPerCall / bench.Median;
+            }
         d["total_s"] = r.TotalMedian;
         d["total_speedup_vs_python"] = r.TotalReference / r.TotalMin;
         return d;

@@ -1,7 +1,6 @@
 using LatentAudio.Models;
 using LatentAudio.Models.Onnx;
 using LatentAudio.Tensors;
-using Microsoft.ML.OnnxRuntime;
 
 namespace LatentAudio.Cli.Models;
 
@@ -10,7 +9,7 @@ internal sealed record ModelCommandOptions(string Model, SessionSettings Session
 {
     public const string Help =
         "  --model M       model folder holding vae/ and/or vocoder/, a hub id or a known name such as audioldm2 (required)\n" +
-        "  --threads N     ONNX Runtime intra-op threads (default: one per core)\n" +
+        "  --threads N     ONNX Runtime intra-op threads (default: the cores available)\n" +
         "  --provider P    cpu (default) or cuda\n" +
         "  --force         overwrite an existing output file (default: refuse)";
 
@@ -22,7 +21,7 @@ internal sealed record ModelCommandOptions(string Model, SessionSettings Session
         if (threads < 0) throw new UsageException("--threads must be 0 or more");
         var provider = args.Option("--provider") is { } p ? SessionSettings.ParseProvider(p) : ExecutionProviderKind.Cpu;
         bool force = args.Flag("--force", "-f");
-        return new ModelCommandOptions(model ?? "", new SessionSettings(threads, GraphOptimizationLevel.ORT_ENABLE_ALL, provider), force);
+        return new ModelCommandOptions(model ?? "", SessionSettings.Default with { IntraOpThreads = threads, Provider = provider }, force);
     }
 
     public ModelLocation Resolve(ModelParts parts) => ModelResolver.Resolve(Model, parts);

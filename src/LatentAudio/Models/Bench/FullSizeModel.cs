@@ -51,7 +51,7 @@ public static class FullSizeModel
         }
         """;
 
-    /// <summary>Writes vae/ and vocoder/ (config.json + random float32 safetensors, about 443 MB) under <paramref name="root"/>.</summary>
+    /// <summary>Writes vae/ and vocoder/ (config.json + random float32 safetensors, about 443 MB) and the random-weights marker under <paramref name="root"/>.</summary>
     public static void WriteRandom(string root, int seed = 0)
     {
         var rng = new Random(seed);
@@ -61,6 +61,8 @@ public static class FullSizeModel
         Directory.CreateDirectory(vocDir);
         File.WriteAllText(Path.Combine(vaeDir, "config.json"), VaeConfigJson);
         File.WriteAllText(Path.Combine(vocDir, "config.json"), VocoderConfigJson);
+        // Marked as random weights, so every command run on a kept folder says so (AudioLdmModel.RandomWeightsMarker).
+        File.WriteAllText(Path.Combine(root, AudioLdm.AudioLdmModel.RandomWeightsMarker), "random full-size cvssp/audioldm2 architecture (bench-models)\n");
         var vae = VaeConfig.Load(Path.Combine(vaeDir, "config.json"));
         var voc = VocoderConfig.Load(Path.Combine(vocDir, "config.json"));
         SafetensorsWriter.Write(Path.Combine(vaeDir, AutoencoderKl.WeightsFile), ExpectedTensors.ForVae(vae).Select(t => Random(t, rng)));

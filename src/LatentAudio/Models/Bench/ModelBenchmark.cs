@@ -58,7 +58,7 @@ public static class ModelBenchmark
         var vocMel = decoded.Reshape(1, decoded.Shape[2], decoded.Shape[3]);
         var vocode = Time("vocoder", runs, () => vocoder.Vocode(vocMel), progress);
         double audioSeconds = (double)Frames * vocoder.Config.HopLength / vocoder.SampleRate;
-        return new ModelBenchmarkResult(model.Id, Frames, audioSeconds, settings.IntraOpThreads,
+        return new ModelBenchmarkResult(model.Id, Frames, audioSeconds, settings.Threads,
             new StageTiming("encode", encode.Wall, encode.Cpu, vae.EncoderFlops, PythonReferenceTiming.EncodeSeconds),
             new StageTiming("decode", decode.Wall, decode.Cpu, vae.DecoderFlops, PythonReferenceTiming.DecodeSeconds),
             new StageTiming("vocoder", vocode.Wall, vocode.Cpu, vocoder.Flops, PythonReferenceTiming.VocoderSeconds),

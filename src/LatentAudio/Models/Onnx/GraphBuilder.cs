@@ -18,6 +18,14 @@ public readonly record struct Dim(string? Param, long Value)
 public sealed partial class GraphBuilder
 {
     public const int Opset = 21;
+
+    /// <summary>
+    /// The version of graph construction, part of every cached graph's key (<see cref="GraphCache"/>). Bump it
+    /// whenever a built graph changes for the same config and weights (a node, an order, a fusion, an initialiser),
+    /// here or in the builders that use this class (VaeGraphs, HifiGanGraph): otherwise a cached graph from the
+    /// previous construction would still be loaded.
+    /// </summary>
+    public const int Version = 1;
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
     private const int Int64Type = (int)TensorProto.Types.DataType.Int64;
 

@@ -16,6 +16,19 @@ public sealed class OnnxNetwork : IDisposable
         _session = new InferenceSession(model.ToByteArray(), options);
     }
 
+    private OnnxNetwork(InferenceSession session) => _session = session;
+
+    /// <summary>
+    /// The network named <paramref name="graph"/> built from <paramref name="files"/>: from the graph cache when
+    /// <see cref="SessionSettings.GraphCacheFolder"/> holds a valid entry, else built by <paramref name="build"/>
+    /// (and stored there). Without a cache folder this is <c>new OnnxNetwork(build(), settings)</c>.
+    /// </summary>
+    public static OnnxNetwork Open(string graph, GraphFiles files, SessionSettings settings, Func<ModelProto> build)
+    {
+        if (settings.GraphCacheFolder is not { } folder) return new OnnxNetwork(build(), settings);
+        return new OnnxNetwork(new GraphCache(folder).Open(graph, files, settings, build));
+    }
+
     public IReadOnlyList<string> OutputNames => _session.OutputNames;
 
     /// <summary>Runs the network on one named input and returns the requested outputs (all by default).</summary>

@@ -4,21 +4,39 @@ namespace LatentAudio.Models.Onnx;
 
 public enum ExecutionProviderKind { Cpu, Cuda }
 
-/// <summary>How ONNX Runtime runs a network: threads, graph optimisation, execution provider.</summary>
-/// <param name="IntraOpThreads">Threads inside one operator; 0 lets ONNX Runtime pick (one per physical core).</param>
+/// <summary>
+/// How ONNX Runtime runs a network: threads, graph optimisation, execution provider, memory planning. One value,
+/// <see cref="Default"/>, serves every command and the benchmark, so the benchmark measures the sessions users get.
+/// </summary>
+/// <param name="IntraOpThreads">Threads inside one operator; 0 means the cores available to this process
+/// (<see cref="Threads"/>), always passed to ONNX Runtime as an explicit count.</param>
 public sealed record SessionSettings(
     int IntraOpThreads = 0,
     GraphOptimizationLevel OptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
     ExecutionProviderKind Provider = ExecutionProviderKind.Cpu)
 {
-    public static SessionSettings Default { get; } = new();
+    /// <summary>What every command uses: threads = the cores available, memory pattern off, the graph cache the
+    /// environment names (<see cref="GraphCache.FolderFromEnvironment()"/>, read once).</summary>
+    public static SessionSettings Default { get; } = new() { GraphCacheFolder = GraphCache.FolderFromEnvironment() };
+
+    /// <summary>Where optimised graphs are cached between processes (<see cref="GraphCache"/>); null: no cache.</summary>
+    public string? GraphCacheFolder { get; init; }
 
     /// <summary>
     /// ONNX Runtime's memory pattern (one block planned for every intermediate of a fixed-shape run). Off for long
     /// streamed runs: on the tiny model it held ~270-370 MB more at peak (reconstruct of 2 and 1 minute inputs,
     /// /usr/bin/time max RSS 800 -> 529 MB and 1115 -> 747 MB), for no measurable speed gain there.
     /// </summary>
-    public bool MemoryPattern { get; init; } = true;
+    public bool MemoryPattern { get; init; }
+
+    /// <summary>
+    /// The intra-op thread count ONNX Runtime is given: <see cref="IntraOpThreads"/>, or the cores available to this
+    /// process (<see cref="Environment.ProcessorCount"/>, which honours CPU affinity and cgroup quotas). Never 0:
+    /// given 0, ONNX Runtime sizes its pool itself and pins each worker to a core, and on a shared machine a pinned
+    /// worker waits for its core (reconstruct, which passed 0, ran each stage ~1.7x slower than bench-models, which
+    /// passed 2; issue 15).
+    /// </summary>
+    public int Threads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;
 
     public static ExecutionProviderKind ParseProvider(string text) => text.ToLowerInvariant() switch
     {
@@ -29,7 +47,7 @@ public sealed record SessionSettings(
 
     internal SessionOptions CreateOptions()
     {
-        var options = new SessionOptions { GraphOptimizationLevel = OptimizationLevel, IntraOpNumThreads = Math.Max(0, IntraOpThreads) };
+        var options = new SessionOptions { GraphOptimizationLevel = OptimizationLevel, IntraOpNumThreads = Threads };
         options.InterOpNumThreads = 1;
         options.EnableMemoryPattern = MemoryPattern;
         if (Provider == ExecutionProviderKind.Cuda)

@@ -13,6 +13,8 @@ namespace LatentAudio.Models.Vae;
 public sealed class AutoencoderKl : ILatentAutoencoder
 {
     public const string WeightsFile = "diffusion_pytorch_model.safetensors";
+    /// <summary>The graphs' names in the graph cache.</summary>
+    public const string EncoderGraphName = "vae_encoder", DecoderGraphName = "vae_decoder";
 
     private readonly OnnxNetwork _encoder, _decoder;
 
@@ -46,15 +48,18 @@ public sealed class AutoencoderKl : ILatentAutoencoder
         using (file)
         {
             var weights = file;
-            // One graph at a time: each protobuf holds a copy of its weights until ONNX Runtime has taken them.
-            var encoderGraph = VaeGraphs.BuildEncoder(config, weights, trackFrames);
-            var encoder = new OnnxNetwork(encoderGraph.Model, settings);
-            double encoderFlops = encoderGraph.Flops;
+            var files = new GraphFiles(Path.Combine(vaeFolder, "config.json"), file.Path);
+            // One graph at a time: each protobuf holds a copy of its weights until ONNX Runtime has taken them. A FLOP
+            // count needs the built graph, so with trackFrames it is built even when the session comes from the cache.
+            var encoderGraph = trackFrames is null ? null : VaeGraphs.BuildEncoder(config, weights, trackFrames);
+            var encoder = OnnxNetwork.Open(EncoderGraphName, files, settings, () => (encoderGraph ?? VaeGraphs.BuildEncoder(config, weights)).Model);
+            double encoderFlops = encoderGraph?.Flops ?? 0;
             encoderGraph = null;
             try
             {
-                var decoderGraph = VaeGraphs.BuildDecoder(config, weights, trackFrames);
-                return new AutoencoderKl(config, encoder, encoderFlops, new OnnxNetwork(decoderGraph.Model, settings), decoderGraph.Flops);
+                var decoderGraph = trackFrames is null ? null : VaeGraphs.BuildDecoder(config, weights, trackFrames);
+                var decoder = OnnxNetwork.Open(DecoderGraphName, files, settings, () => (decoderGraph ?? VaeGraphs.BuildDecoder(config, weights)).Model);
+                return new AutoencoderKl(config, encoder, encoderFlops, decoder, decoderGraph?.Flops ?? 0);
             }
             catch
             {

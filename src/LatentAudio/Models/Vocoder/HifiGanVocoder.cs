@@ -18,11 +18,14 @@ public sealed class HifiGanVocoder : IVocoder
 
     private readonly OnnxNetwork _network;
 
-    private HifiGanVocoder(VocoderConfig config, BuiltGraph graph, SessionSettings settings)
+    /// <summary>The graph's name in the graph cache.</summary>
+    public const string GraphName = "hifigan";
+
+    private HifiGanVocoder(VocoderConfig config, double flops, OnnxNetwork network)
     {
         Config = config;
-        Flops = graph.Flops;
-        _network = new OnnxNetwork(graph.Model, settings);
+        Flops = flops;
+        _network = network;
     }
 
     public VocoderConfig Config { get; }
@@ -35,16 +38,30 @@ public sealed class HifiGanVocoder : IVocoder
 
     public static HifiGanVocoder Load(string vocoderFolder, SessionSettings? settings = null, int? trackFrames = null)
     {
-        var (config, graph) = BuildGraph(vocoderFolder, trackFrames);
-        return new HifiGanVocoder(config, graph, settings ?? SessionSettings.Default);
+        var (config, file) = OpenValidated(vocoderFolder);
+        using (file)
+        {
+            var files = new GraphFiles(Path.Combine(vocoderFolder, "config.json"), file.Path);
+            // A FLOP count needs the built graph, so with trackFrames it is built even when the session comes from the cache.
+            var counted = trackFrames is null ? null : HifiGanGraph.Build(config, file, trackFrames);
+            var network = OnnxNetwork.Open(GraphName, files, settings ?? SessionSettings.Default, () => (counted ?? HifiGanGraph.Build(config, file)).Model);
+            return new HifiGanVocoder(config, counted?.Flops ?? 0, network);
+        }
     }
 
     public static (VocoderConfig Config, BuiltGraph Graph) BuildGraph(string vocoderFolder, int? trackFrames = null)
     {
+        var (config, file) = OpenValidated(vocoderFolder);
+        using (file) return (config, HifiGanGraph.Build(config, file, trackFrames));
+    }
+
+    private static (VocoderConfig, CheckpointWeights) OpenValidated(string vocoderFolder)
+    {
         var config = VocoderConfig.Load(Path.Combine(vocoderFolder, "config.json"));
-        using var file = CheckpointWeights.Open(vocoderFolder, WeightsFile, PyTorchWeightsFile);
-        file.Validate(ExpectedTensors.ForVocoder(config));
-        return (config, HifiGanGraph.Build(config, file, trackFrames));
+        var file = CheckpointWeights.Open(vocoderFolder, WeightsFile, PyTorchWeightsFile);
+        try { file.Validate(ExpectedTensors.ForVocoder(config)); }
+        catch { file.Dispose(); throw; }
+        return (config, file);
     }
 
     /// <summary>Log-mel [B, T, mels] (leading 1s allowed) -> [B, samples]; an un-batched [T, mels] gives [samples].</summary>

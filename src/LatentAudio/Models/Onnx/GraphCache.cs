@@ -1,0 +1,177 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+
+namespace LatentAudio.Models.Onnx;
+
+/// <summary>
+/// Optimised graphs kept between processes: the model ONNX Runtime writes after its graph optimisations
+/// (<see cref="SessionOptions.OptimizedModelFilePath"/>), loaded later with optimisations off, which skips building
+/// the graph from the weights and optimising it again. An entry is named
+/// <c>{graph}-{key}.{xxh128}.onnx</c>: the key hashes everything the optimised graph depends on (<see cref="Key"/>);
+/// the XxHash128 of the file's bytes is checked on every load, so a stale entry is never found and a corrupt one is
+/// deleted and rebuilt, never trusted. Entries are written to a temporary file and renamed into place, so
+/// processes sharing the folder see a whole entry or none.
+/// </summary>
+public sealed class GraphCache
+{
+    /// <summary>Off (<c>off</c>, <c>0</c>, <c>false</c>, <c>no</c>), or the folder to use instead of the default.</summary>
+    public const string EnvironmentVariable = "LATENTAUDIO_GRAPH_CACHE";
+
+    private const string Extension = ".onnx";
+    private const string TempPrefix = ".tmp-";
+
+    public GraphCache(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        Folder = folder;
+    }
+
+    public string Folder { get; }
+
+    /// <summary>The cache folder the environment asks for, or null when it turns the cache off:
+    /// <c>$LATENTAUDIO_GRAPH_CACHE</c>, else <c>$XDG_CACHE_HOME/latentaudio/graphs</c>, else <c>~/.cache/latentaudio/graphs</c>.</summary>
+    public static string? FolderFromEnvironment() => FolderFromEnvironment(Environment.GetEnvironmentVariable);
+
+    public static string? FolderFromEnvironment(Func<string, string?> env)
+    {
+        string? Get(string name) => env(name) is { Length: > 0 } v ? v : null;
+        if (Get(EnvironmentVariable) is { } chosen)
+            return chosen.Trim().ToLowerInvariant() is "off" or "0" or "false" or "no" ? null : Expand(chosen);
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var cacheHome = Get("XDG_CACHE_HOME") is { } x ? Expand(x) : Path.Combine(home, ".cache");
+        return Path.Combine(cacheHome, "latentaudio", "graphs");
+    }
+
+    private static string Expand(string path)
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return path == "~" ? home : path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(home, path[2..]) : path;
+    }
+
+    /// <summary>
+    /// Hex sha256 over what the optimised graph depends on: the graph's name and the builder's
+    /// <see cref="GraphBuilder.Version"/>, the sha256 of config and weights, the ONNX Runtime version, the
+    /// optimisation level, the execution provider and the CPU's instruction sets (ONNX Runtime's layout
+    /// transformer writes CPU-specific blocked layouts into the graph).
+    /// </summary>
+    public static string Key(string graph, GraphFiles files, SessionSettings settings) => Key(graph, files, settings, GraphBuilder.Version);
+
+    internal static string Key(string graph, GraphFiles files, SessionSettings settings, int builderVersion)
+    {
+        var text = string.Join('\n',
+            "graph=" + graph,
+            "builder=" + builderVersion,
+            "config=" + files.ConfigSha256,
+            "weights=" + files.WeightsSha256,
+            "ort=" + OrtEnv.Instance().GetVersionString(),
+            "optimization=" + settings.OptimizationLevel,
+            "provider=" + settings.Provider,
+            "cpu=" + CpuFeatures);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>The architecture and the instruction sets ONNX Runtime's CPU kernels and layouts choose between.</summary>
+    public static string CpuFeatures { get; } = string.Join(',', new (string Name, bool On)[]
+    {
+        (RuntimeInformation.ProcessArchitecture.ToString(), true),
+        ("sse41", Sse41.IsSupported), ("avx", Avx.IsSupported), ("avx2", Avx2.IsSupported), ("fma", Fma.IsSupported),
+        ("avx512f", Avx512F.IsSupported), ("avx512bw", Avx512BW.IsSupported), ("avx512vbmi", Avx512Vbmi.IsSupported),
+        ("avxvnni", AvxVnni.IsSupported), ("advsimd", AdvSimd.IsSupported), ("armdp", Dp.IsSupported),
+    }.Where(f => f.On).Select(f => f.Name));
+
+    /// <summary>
+    /// A session over the cached optimised graph of <paramref name="graph"/>, or — on a miss — over the graph
+    /// <paramref name="build"/> makes, whose optimised form is then stored. A cache that cannot be written (read-only
+    /// folder, full disk) only costs the speed-up.
+    /// </summary>
+    internal InferenceSession Open(string graph, GraphFiles files, SessionSettings settings, Func<ModelProto> build)
+    {
+        var key = Key(graph, files, settings);
+        var prefix = $"{graph}-{key}";
+        return TryLoad(prefix, settings) ?? BuildAndStore(prefix, settings, build);
+    }
+
+    /// <summary>The entries of this folder (whole ones; temporary files excluded).</summary>
+    public IReadOnlyList<string> Entries() =>
+        Directory.Exists(Folder)
+            ? Directory.EnumerateFiles(Folder, "*" + Extension).Where(p => !Path.GetFileName(p).StartsWith(TempPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()
+            : [];
+
+    private InferenceSession? TryLoad(string prefix, SessionSettings settings)
+    {
+        if (!Directory.Exists(Folder)) return null;
+        foreach (var path in Directory.EnumerateFiles(Folder, prefix + ".*" + Extension))
+        {
+            var name = Path.GetFileName(path);
+            var expected = name[(prefix.Length + 1)..^Extension.Length];
+            byte[] bytes;
+            try { bytes = File.ReadAllBytes(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            if (!string.Equals(Checksum(bytes), expected, StringComparison.Ordinal))
+            {
+                TryDelete(path);
+                continue;
+            }
+            using var options = settings.CreateOptions();
+            // Already optimised by this ONNX Runtime at this level: running the optimisers again would only cost time
+            // (ORT's "offline mode", onnxruntime.ai/docs/performance/model-optimizations/graph-optimizations.html).
+            options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+            try { return new InferenceSession(bytes, options); }
+            catch (OnnxRuntimeException) { TryDelete(path); }
+        }
+        return null;
+    }
+
+    private InferenceSession BuildAndStore(string prefix, SessionSettings settings, Func<ModelProto> build)
+    {
+        using var options = settings.CreateOptions();
+        string? temp = null;
+        try
+        {
+            Directory.CreateDirectory(Folder);
+            temp = Path.Combine(Folder, $"{TempPrefix}{Guid.NewGuid():N}{Extension}");
+            options.OptimizedModelFilePath = temp;
+            // ORT warns, on every store, that a model optimised at this level is hardware-specific: the key holds the
+            // CPU's instruction sets for exactly that reason, so the warning would only alarm users.
+            options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { temp = null; }
+        var session = new InferenceSession(build().ToByteArray(), options);
+        if (temp is not null) Commit(temp, prefix);
+        return session;
+    }
+
+    /// <summary>Names the finished temporary file after its checksum and renames it into place (atomic on one volume).</summary>
+    private void Commit(string temp, string prefix)
+    {
+        try
+        {
+            string checksum;
+            using (var stream = File.OpenRead(temp)) checksum = Checksum(stream);
+            File.Move(temp, Path.Combine(Folder, $"{prefix}.{checksum}{Extension}"), overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { TryDelete(temp); }
+    }
+
+    private static string Checksum(byte[] bytes) => Convert.ToHexStringLower(XxHash128.Hash(bytes));
+
+    private static string Checksum(Stream stream)
+    {
+        var hash = new XxHash128();
+        hash.Append(stream);
+        return Convert.ToHexStringLower(hash.GetCurrentHash());
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,139 @@
+using System.IO.Hashing;
+using LatentAudio.Models.Onnx;
+using LatentAudio.Models.Vae;
+using LatentAudio.Models.Vocoder;
+using LatentAudio.Tensors;
+
+namespace LatentAudio.Tests.Models;
+
+public sealed class GraphCacheTests
+{
+    private static Tensor Mel() => NpyFile.Read(TestPaths.Fixtures("models", "vocoder", "normalize_false", "T100", "input.npy"));
+
+    private static SessionSettings Cached(string folder) => new(IntraOpThreads: 1) { GraphCacheFolder = folder };
+
+    private static float[] Vocode(string modelFolder, SessionSettings settings)
+    {
+        using var vocoder = HifiGanVocoder.Load(Path.Combine(modelFolder, "vocoder"), settings);
+        return vocoder.Vocode(Mel()).Data;
+    }
+
+    [Fact]
+    public void AHitGivesTheUncachedOutputsAndRewritesNothing()
+    {
+        using var model = new TinyModelFolder(vae: false);
+        using var cache = new TestPaths.TempDir();
+        var uncached = Vocode(model.Path, new SessionSettings(IntraOpThreads: 1));
+        var miss = Vocode(model.Path, Cached(cache.Path));
+        var entry = Assert.Single(new GraphCache(cache.Path).Entries());
+        Assert.StartsWith(HifiGanVocoder.GraphName + "-", Path.GetFileName(entry));
+        var old = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(entry, old);
+
+        var hit = Vocode(model.Path, Cached(cache.Path));
+
+        Assert.Equal(old, File.GetLastWriteTimeUtc(Assert.Single(new GraphCache(cache.Path).Entries())));
+        Assert.Equal(uncached, miss);
+        Assert.Equal(uncached, hit);
+        Assert.Empty(Directory.GetFiles(cache.Path, ".tmp-*"));
+    }
+
+    [Fact]
+    public void TheVaeGraphsAreCachedAndGiveTheSameLatent()
+    {
+        using var model = new TinyModelFolder(vocoder: false);
+        using var cache = new TestPaths.TempDir();
+        var mel = NpyFile.Read(TestPaths.Fixtures("models", "vae", "T64", "input.npy"));
+        Tensor Mean(SessionSettings s)
+        {
+            using var vae = AutoencoderKl.Load(Path.Combine(model.Path, "vae"), s);
+            return vae.Decode(vae.Encode(mel).Mean);
+        }
+        var uncached = Mean(new SessionSettings(IntraOpThreads: 1));
+        Mean(Cached(cache.Path));
+        var hit = Mean(Cached(cache.Path));
+        var names = new GraphCache(cache.Path).Entries().Select(Path.GetFileName).ToList();
+        Assert.Equal(2, names.Count);
+        Assert.Contains(names, n => n!.StartsWith(AutoencoderKl.DecoderGraphName + "-", StringComparison.Ordinal));
+        Assert.Contains(names, n => n!.StartsWith(AutoencoderKl.EncoderGraphName + "-", StringComparison.Ordinal));
+        Assert.Equal(uncached.Data, hit.Data);
+    }
+
+    [Fact]
+    public void ChangedWeightsMissAndAddAnEntry()
+    {
+        using var model = new TinyModelFolder(vae: false);
+        using var cache = new TestPaths.TempDir();
+        var before = Vocode(model.Path, Cached(cache.Path));
+        var weights = Path.Combine(model.Path, "vocoder", HifiGanVocoder.WeightsFile);
+        var bytes = File.ReadAllBytes(weights);
+        bytes[^2] ^= 0x40;   // a high mantissa/exponent bit of the last float: a different model
+        File.WriteAllBytes(weights, bytes);
+
+        var after = Vocode(model.Path, Cached(cache.Path));
+
+        Assert.Equal(2, new GraphCache(cache.Path).Entries().Count);
+        Assert.NotEqual(before, after);
+        Assert.Equal(after, Vocode(model.Path, new SessionSettings(IntraOpThreads: 1)));
+    }
+
+    [Fact]
+    public void TheKeyChangesWithWhatTheOptimisedGraphDependsOn()
+    {
+        using var model = new TinyModelFolder(vae: false);
+        var files = new GraphFiles(Path.Combine(model.Path, "vocoder", "config.json"), Path.Combine(model.Path, "vocoder", HifiGanVocoder.WeightsFile));
+        var settings = new SessionSettings();
+        var key = GraphCache.Key("hifigan", files, settings);
+        Assert.Equal(key, GraphCache.Key("hifigan", files, settings with { IntraOpThreads = 7, MemoryPattern = true }));
+        Assert.NotEqual(key, GraphCache.Key("hifigan", files, settings, GraphBuilder.Version + 1));
+        Assert.NotEqual(key, GraphCache.Key("vae_encoder", files, settings));
+        Assert.NotEqual(key, GraphCache.Key("hifigan", files, settings with { OptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC }));
+        Assert.NotEqual(key, GraphCache.Key("hifigan", files, settings with { Provider = ExecutionProviderKind.Cuda }));
+    }
+
+    [Fact]
+    public void ACorruptEntryIsRebuiltNotTrusted()
+    {
+        using var model = new TinyModelFolder(vae: false);
+        using var cache = new TestPaths.TempDir();
+        var expected = Vocode(model.Path, Cached(cache.Path));
+        var entry = Assert.Single(new GraphCache(cache.Path).Entries());
+        var good = File.ReadAllBytes(entry);
+        var bad = (byte[])good.Clone();
+        bad[bad.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(entry, bad);
+
+        var output = Vocode(model.Path, Cached(cache.Path));
+
+        Assert.Equal(expected, output);
+        var rebuilt = Assert.Single(new GraphCache(cache.Path).Entries());
+        var bytes = File.ReadAllBytes(rebuilt);
+        Assert.EndsWith("." + Convert.ToHexStringLower(XxHash128.Hash(bytes)) + ".onnx", rebuilt);
+        Assert.Equal(good, bytes);
+    }
+
+    [Fact]
+    public void OffInTheEnvironmentMeansNoCacheAndNoFiles()
+    {
+        using var home = new TestPaths.TempDir();
+        var env = new Dictionary<string, string?> { ["LATENTAUDIO_GRAPH_CACHE"] = "off", ["XDG_CACHE_HOME"] = home.Path };
+        var folder = GraphCache.FolderFromEnvironment(n => env.GetValueOrDefault(n));
+        Assert.Null(folder);
+        using var model = new TinyModelFolder(vae: false);
+
+        Vocode(model.Path, new SessionSettings(IntraOpThreads: 1) { GraphCacheFolder = folder });
+
+        Assert.Empty(Directory.GetFileSystemEntries(home.Path));
+    }
+
+    [Fact]
+    public void TheFolderComesFromTheEnvironment()
+    {
+        string? Folder(params (string, string)[] vars) => GraphCache.FolderFromEnvironment(n => vars.FirstOrDefault(v => v.Item1 == n).Item2);
+        Assert.Equal(Path.Combine("/x", "latentaudio", "graphs"), Folder(("XDG_CACHE_HOME", "/x")));
+        Assert.Equal("/y", Folder(("XDG_CACHE_HOME", "/x"), ("LATENTAUDIO_GRAPH_CACHE", "/y")));
+        Assert.Null(Folder(("LATENTAUDIO_GRAPH_CACHE", "OFF")));
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        Assert.Equal(Path.Combine(home, ".cache", "latentaudio", "graphs"), Folder());
+    }
+}
