@@ -13,7 +13,8 @@ public sealed class NumpyPlaceholder
 /// index arrays and RandomState). The four numpy globals a pickled array, dtype or scalar needs
 /// (numpy/core/multiarray <c>_reconstruct</c>, <c>scalar</c>, <c>ndarray</c>, <c>dtype</c>; numpy 2 moves them to
 /// <c>numpy._core</c>) become <see cref="NumpyPlaceholder"/>s: nothing is executed and their bytes are ignored.
-/// Every other global, and everything tensor-related, goes to <paramref name="inner"/>.
+/// Pickle protocol 2 (torch.save's default) writes the arrays' bytes as <c>_codecs.encode(text, "latin1")</c>; that
+/// call is decoded here as data. Every other global, and everything tensor-related, goes to <paramref name="inner"/>.
 /// </summary>
 public sealed class NumpyPlaceholderPolicy(IPicklePolicy inner) : IPicklePolicy
 {
@@ -23,14 +24,23 @@ public sealed class NumpyPlaceholderPolicy(IPicklePolicy inner) : IPicklePolicy
     private static bool IsNumpy(PickleGlobal g) =>
         Modules.Contains(g.Module) && Names.Contains(g.Name) && (g.Module == "numpy") == (g.Name is "ndarray" or "dtype");
 
+    private static readonly PickleGlobal CodecsEncode = new("_codecs", "encode");
+
     public PickleGlobal FindGlobal(string module, string name)
     {
         var g = new PickleGlobal(module, name);
-        return IsNumpy(g) ? g : inner.FindGlobal(module, name);
+        return IsNumpy(g) || g == CodecsEncode ? g : inner.FindGlobal(module, name);
     }
 
-    public object? Reduce(PickleGlobal callable, object?[] args) =>
-        IsNumpy(callable) ? new NumpyPlaceholder(callable) : inner.Reduce(callable, args);
+    public object? Reduce(PickleGlobal callable, object?[] args)
+    {
+        if (IsNumpy(callable)) return new NumpyPlaceholder(callable);
+        if (callable != CodecsEncode) return inner.Reduce(callable, args);
+        // Python 2-compatible bytes: (text, "latin1"), each character one byte.
+        if (args is [string text, string encoding] && encoding is "latin1" or "latin-1")
+            return System.Text.Encoding.Latin1.GetBytes(text);
+        throw new PickleRefusedException("_codecs.encode called with anything but (str, 'latin1')");
+    }
 
     public void Build(object? target, object? state)
     {
