@@ -14,6 +14,7 @@ tests/LatentAudio.Tests/Fixtures/panns/:
                        32000 samples), B mono 22.05 kHz 2.5 s (resampling by torchaudio.functional.resample);
   golden.json          per clip: the waveform audioldm_eval feeds the model, the log-mel (logmel_extractor output)
                        and the "2048" embedding; plus versions and pins;
+  legacy_extra_storages.pth  a legacy file with tensors outside 'model' (their storages must be skipped);
   cnn14_16k_keys.json  the full-size model's state-dict keys and shapes (for the shape-check test).
 
 Run: REFSRC=/tmp/panns-refsrc nice -n 19 /usr/bin/python3 reference/panns/make_golden.py  (see README.md)
@@ -175,6 +176,13 @@ def main():
     model = narrow(construct_without_checkpoint())
     model.load_state_dict(torch.load(ckpt_path)["model"])
     model.eval()
+
+    # A legacy file whose other entries hold tensors too (an optimizer's, say): the reader must step over their
+    # storages (one float64, one int64) to reach the model's.
+    extra = {"optimizer": {"state": torch.arange(5, dtype=torch.float64), "step": torch.tensor([9, 8])},
+             "model": {"w": torch.tensor([1.5, -2.0, 3.25]), "n": torch.tensor(7)},
+             "iteration": 3}
+    torch.save(extra, os.path.join(OUT, "legacy_extra_storages.pth"), _use_new_zipfile_serialization=False)
 
     names = write_clips()
     dataset = WaveDataset(OUT, sr=16000)
