@@ -52,3 +52,21 @@ public sealed partial class GraphBuilder
             : shape.Where((_, i) => !Reduces(i)).ToArray();
     }
 }
+
+/// <summary>Normalisation and padding for the embedding networks (ONNX operator specs, opset 21).</summary>
+public sealed partial class GraphBuilder
+{
+    /// <summary>Inference-mode batch normalisation over axis 1 (torch.nn.BatchNorm1d/2d in eval():
+    /// (x - running_mean) / sqrt(running_var + eps) * weight + bias), ONNX BatchNormalization.</summary>
+    public string BatchNorm(string output, string x, string scale, string bias, string mean, string variance, float epsilon) =>
+        Same(Node("BatchNormalization", output, [x, scale, bias, mean, variance], Attr("epsilon", epsilon)), x);
+
+    /// <summary>Reflection padding (torch F.pad(mode="reflect"): the edge sample is not repeated);
+    /// <paramref name="pads"/> = begins of every axis then ends of every axis, each smaller than its axis.</summary>
+    public string PadReflect(string output, string x, params long[] pads)
+    {
+        Node("Pad", output, [x, Int64s(output + ".pads", pads)], Attr("mode", "reflect"));
+        _shapes[output] = ShapeOf(x) is { } s ? s.Select((d, i) => d + pads[i] + pads[i + s.Length]).ToArray() : null;
+        return output;
+    }
+}

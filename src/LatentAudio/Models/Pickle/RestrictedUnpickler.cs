@@ -24,11 +24,20 @@ public sealed class RestrictedUnpickler
 
     private sealed class Mark;
 
-    public RestrictedUnpickler(byte[] data, IPicklePolicy policy)
+    public RestrictedUnpickler(byte[] data, IPicklePolicy policy) : this(data, 0, policy) { }
+
+    /// <summary>A pickle that starts at <paramref name="start"/> of <paramref name="data"/> (torch's legacy format
+    /// writes several pickles back to back, then raw storages).</summary>
+    public RestrictedUnpickler(byte[] data, int start, IPicklePolicy policy)
     {
+        if (start < 0 || start > data.Length) throw new ArgumentOutOfRangeException(nameof(start));
         _data = data;
+        _pos = start;
         _policy = policy;
     }
+
+    /// <summary>The byte after the last one read: after <see cref="Load"/>, where the next pickle or data begins.</summary>
+    public int Position => _pos;
 
     /// <summary>Runs the program to STOP and returns the object it built.</summary>
     public object? Load()

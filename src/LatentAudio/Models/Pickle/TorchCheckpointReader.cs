@@ -14,19 +14,28 @@ namespace LatentAudio.Models.Pickle;
 /// </summary>
 public static class TorchCheckpointReader
 {
-    public static IReadOnlyDictionary<string, Tensor> Read(string path)
+    public static IReadOnlyDictionary<string, Tensor> Read(string path) => Read(path, new TorchPicklePolicy());
+
+    /// <summary>As <see cref="Read(string)"/>, with the pickle interpreted by <paramref name="policy"/> (e.g. a
+    /// <see cref="NumpyPlaceholderPolicy"/> for training checkpoints that also pickle numpy objects). Reads the zip
+    /// format and torch's legacy (&lt; 1.6) format (<see cref="LegacyTorchCheckpoint"/>).</summary>
+    public static IReadOnlyDictionary<string, Tensor> Read(string path, IPicklePolicy policy)
     {
         try
         {
             using var file = File.OpenRead(path);
             Span<byte> magic = stackalloc byte[2];
-            if (file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) < 2 || magic[0] != 'P' || magic[1] != 'K')
-                throw InvalidInputException.ForFile(path, magic[0] == 0x80
-                    ? "is a legacy (torch < 1.6) pickle checkpoint; re-save it with a current torch, or use the .safetensors weights"
-                    : "is not a PyTorch zip checkpoint");
+            int got = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            if (got == 2 && magic[0] == 0x80)
+            {
+                file.Position = 0;
+                return LegacyTorchCheckpoint.Read(path, file, policy);
+            }
+            if (got < 2 || magic[0] != 'P' || magic[1] != 'K')
+                throw InvalidInputException.ForFile(path, "is not a PyTorch checkpoint (neither the zip nor the legacy format)");
             file.Position = 0;
             using var zip = new ZipArchive(file, ZipArchiveMode.Read);
-            return ReadArchive(path, zip, file.Length);
+            return ReadArchive(path, zip, file.Length, policy);
         }
         catch (PickleRefusedException e) { throw InvalidInputException.ForFile(path, $"refused: {e.Message}"); }
         catch (PickleFormatException e) { throw InvalidInputException.ForFile(path, $"malformed checkpoint pickle: {e.Message}"); }
@@ -37,7 +46,7 @@ public static class TorchCheckpointReader
         catch (IOException e) { throw InvalidInputException.ForFile(path, $"cannot be read ({e.Message})"); }
     }
 
-    private static Dictionary<string, Tensor> ReadArchive(string path, ZipArchive zip, long archiveLength)
+    private static Dictionary<string, Tensor> ReadArchive(string path, ZipArchive zip, long archiveLength, IPicklePolicy policy)
     {
         // The root folder is the archive's name at save time ("archive" since torch 1.9; older files use the stem).
         var pickle = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1).ToList();
@@ -47,7 +56,7 @@ public static class TorchCheckpointReader
             && System.Text.Encoding.ASCII.GetString(bytes).Trim() != "little")
             throw InvalidInputException.ForFile(path, "stores big-endian tensors, which are not supported");
 
-        var top = new RestrictedUnpickler(ReadEntry(path, pickle[0], archiveLength, 256L << 20), new TorchPicklePolicy()).Load();
+        var top = new RestrictedUnpickler(ReadEntry(path, pickle[0], archiveLength, 256L << 20), policy).Load();
         var dict = StateDict(path, top);
         var storages = new Dictionary<string, byte[]>();
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -68,7 +77,7 @@ public static class TorchCheckpointReader
     }
 
     /// <summary>The state dict itself, or the one a training checkpoint keeps under "state_dict" or "model".</summary>
-    private static PickleDict StateDict(string path, object? top)
+    internal static PickleDict StateDict(string path, object? top)
     {
         if (top is not PickleDict dict) throw InvalidInputException.ForFile(path, "does not hold a dict of tensors");
         if (!dict.Items.Any(kv => kv.Value is TorchTensorRef))
@@ -94,7 +103,7 @@ public static class TorchCheckpointReader
         return buffer;
     }
 
-    private static Tensor ToTensor(string path, string name, TorchTensorRef t, byte[] raw)
+    internal static Tensor ToTensor(string path, string name, TorchTensorRef t, byte[] raw)
     {
         int size = ElementSize(t.Storage.DType);
         long storageElements = raw.LongLength / size;
@@ -154,7 +163,7 @@ public static class TorchCheckpointReader
         }
     }
 
-    private static int ElementSize(TorchDType d) => d switch
+    internal static int ElementSize(TorchDType d) => d switch
     {
         TorchDType.Float32 or TorchDType.Int32 => 4,
         TorchDType.Float16 or TorchDType.BFloat16 or TorchDType.Int16 => 2,

@@ -65,7 +65,10 @@ public sealed class TorchPicklePolicy : IPicklePolicy
     public object? PersistentLoad(object? pid)
     {
         // torch/serialization.py persistent_id: ('storage', storage_type, key, location, numel); typename may be bytes.
-        if (pid is not object?[] { Length: 5 } t) throw new PickleFormatException("a persistent id that is not a 5-tuple");
+        // The legacy (non-zip) format adds a sixth item, view_metadata, None unless the storage is a view of another
+        // (torch < 1.x "storage views"), which is not supported.
+        if (pid is not object?[] { Length: 5 or 6 } t) throw new PickleFormatException("a persistent id that is not a 5-tuple");
+        if (t.Length == 6 && t[5] is not null) throw new PickleRefusedException("a legacy storage view (view_metadata), which state dicts saved by torch >= 1.0 do not use");
         var typename = t[0] is byte[] b ? System.Text.Encoding.ASCII.GetString(b) : t[0] as string;
         if (typename != "storage") throw new PickleRefusedException($"persistent id of type '{typename}'");
         if (t[1] is not PickleGlobal { Module: "torch" } type || !StorageTypes.TryGetValue(type.Name, out var dtype))
