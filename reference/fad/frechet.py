@@ -1,25 +1,9 @@
 """Fréchet distance fixture: fadtk's calc_embd_statistics + calc_frechet_distance (scipy.linalg.sqrtm of C1·C2)
 on fixed, seeded embedding sets. Writes Fixtures/fad/frechet.json."""
-import importlib.util
-import logging
-import sys
-
 import numpy as np
 
-from common import FIXTURES, pin, src, stub, write
-
-# fadtk/fad.py imports audio I/O and model code at load time; none of it is on calc_frechet_distance's path.
-stub("torchaudio")
-stub("hypy_utils", write=None)
-stub("hypy_utils.tqdm_utils", tq=None, tmap=None)
-stub("hypy_utils.logging_utils", setup_logger=lambda: logging.getLogger("fadtk"))
-pkg = stub("fadtk", __path__=[src("fadtk", "fadtk")])
-stub("fadtk.model_loader", ModelLoader=object)
-stub("fadtk.utils", PathLike=str, __all__=["PathLike"])  # only the type alias is used at load time
-spec = importlib.util.spec_from_file_location("fadtk.fad", src("fadtk", "fadtk", "fad.py"))
-fad = importlib.util.module_from_spec(spec)
-sys.modules["fadtk.fad"] = fad
-spec.loader.exec_module(fad)
+from common import pin, write
+from frechet_ref import fad
 
 
 def f32(x):
