@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using LatentAudio.Audio;
 using LatentAudio.Models.Onnx;
 using LatentAudio.Models.Pickle;
@@ -55,13 +54,7 @@ public sealed class VggishEmbedder : IAudioEmbedder
             post = VggishPostprocessor.From(TorchCheckpointReader.Read(pcaPath), pcaPath);
         }
         var network = new OnnxNetwork(VggishGraph.Build(weights), settings ?? SessionSettings.Default);
-        return new VggishEmbedder(network, output, post, Sha256Of(path));
-    }
-
-    public static string Sha256Of(string path)
-    {
-        using var s = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(s));
+        return new VggishEmbedder(network, output, post, PublicWeightsResolver.Sha256Of(path));
     }
 
     /// <summary>The log-mel examples of a clip, after the channel mean and resampling (the network's input).</summary>
