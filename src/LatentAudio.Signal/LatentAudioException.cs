@@ -23,6 +23,8 @@ public enum Remedy
     FixRate,
     /// <summary>Accept an input shorter than its header declares and use what is there.</summary>
     AllowTruncated,
+    /// <summary>Point at a weights file on disk (an embedding network's published checkpoint).</summary>
+    ChooseWeights,
 }
 
 /// <summary>Base of every error LatentAudio raises on purpose. Its message is one line meant for a user.</summary>

@@ -125,6 +125,7 @@ public static class CliApp
         Remedy.FixDuration => " (--seconds)",
         Remedy.FixRate => " (--rate)",
         Remedy.AllowTruncated => " (use --allow-truncated to read what is there)",
+        Remedy.ChooseWeights => " (pass --weights FILE)",
         _ => "",
     };
 
