@@ -14,8 +14,15 @@ namespace LatentAudio.Models.Pickle;
 /// </summary>
 public static class TorchCheckpointReader
 {
-    public static IReadOnlyDictionary<string, Tensor> Read(string path)
+    public static IReadOnlyDictionary<string, Tensor> Read(string path) => Read(path, static _ => true);
+
+    /// <summary>
+    /// Reads only the tensors whose state-dict key <paramref name="keep"/> accepts: the storages of the others are
+    /// never decompressed (a whole LatentDiffusion checkpoint is gigabytes, its VAE and vocoder a fraction).
+    /// </summary>
+    public static IReadOnlyDictionary<string, Tensor> Read(string path, Func<string, bool> keep)
     {
+        ArgumentNullException.ThrowIfNull(keep);
         try
         {
             using var file = File.OpenRead(path);
@@ -26,7 +33,7 @@ public static class TorchCheckpointReader
                     : "is not a PyTorch zip checkpoint");
             file.Position = 0;
             using var zip = new ZipArchive(file, ZipArchiveMode.Read);
-            return ReadArchive(path, zip, file.Length);
+            return ReadArchive(path, zip, file.Length, keep);
         }
         catch (PickleRefusedException e) { throw InvalidInputException.ForFile(path, $"refused: {e.Message}"); }
         catch (PickleFormatException e) { throw InvalidInputException.ForFile(path, $"malformed checkpoint pickle: {e.Message}"); }
@@ -37,7 +44,7 @@ public static class TorchCheckpointReader
         catch (IOException e) { throw InvalidInputException.ForFile(path, $"cannot be read ({e.Message})"); }
     }
 
-    private static Dictionary<string, Tensor> ReadArchive(string path, ZipArchive zip, long archiveLength)
+    private static Dictionary<string, Tensor> ReadArchive(string path, ZipArchive zip, long archiveLength, Func<string, bool> keep)
     {
         // The root folder is the archive's name at save time ("archive" since torch 1.9; older files use the stem).
         var pickle = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1).ToList();
@@ -55,6 +62,7 @@ public static class TorchCheckpointReader
         {
             if (value is not TorchTensorRef t) continue; // e.g. a stray int: not a weight
             var name = key as string ?? throw InvalidInputException.ForFile(path, "has a tensor under a key that is not a string");
+            if (!keep(name)) continue;
             if (!storages.TryGetValue(t.Storage.Key, out var raw))
             {
                 var entry = zip.GetEntry($"{root}/data/{t.Storage.Key}")
@@ -63,7 +71,7 @@ public static class TorchCheckpointReader
             }
             result[name] = ToTensor(path, name, t, raw);
         }
-        if (result.Count == 0) throw InvalidInputException.ForFile(path, "holds no tensors");
+        if (result.Count == 0) throw InvalidInputException.ForFile(path, dict.Items.Any(kv => kv.Value is TorchTensorRef) ? "holds none of the tensors wanted" : "holds no tensors");
         return result;
     }
 

@@ -41,26 +41,28 @@ public sealed class AutoencoderKl : ILatentAutoencoder
     /// <param name="trackFrames">Count FLOPs for this many mel frames (benchmark); the graphs stay dynamic.</param>
     public static AutoencoderKl Load(string vaeFolder, SessionSettings? settings = null, int? trackFrames = null)
     {
-        settings ??= SessionSettings.Default;
         var (config, file) = OpenValidated(vaeFolder);
-        using (file)
+        using (file) return FromWeights(config, file, settings, trackFrames);
+    }
+
+    /// <summary>Builds the VAE from weights already checked against <paramref name="config"/> (e.g. an original checkpoint's).</summary>
+    public static AutoencoderKl FromWeights(VaeConfig config, IWeights weights, SessionSettings? settings = null, int? trackFrames = null)
+    {
+        settings ??= SessionSettings.Default;
+        // One graph at a time: each protobuf holds a copy of its weights until ONNX Runtime has taken them.
+        var encoderGraph = VaeGraphs.BuildEncoder(config, weights, trackFrames);
+        var encoder = new OnnxNetwork(encoderGraph.Model, settings);
+        double encoderFlops = encoderGraph.Flops;
+        encoderGraph = null;
+        try
         {
-            var weights = file;
-            // One graph at a time: each protobuf holds a copy of its weights until ONNX Runtime has taken them.
-            var encoderGraph = VaeGraphs.BuildEncoder(config, weights, trackFrames);
-            var encoder = new OnnxNetwork(encoderGraph.Model, settings);
-            double encoderFlops = encoderGraph.Flops;
-            encoderGraph = null;
-            try
-            {
-                var decoderGraph = VaeGraphs.BuildDecoder(config, weights, trackFrames);
-                return new AutoencoderKl(config, encoder, encoderFlops, new OnnxNetwork(decoderGraph.Model, settings), decoderGraph.Flops);
-            }
-            catch
-            {
-                encoder.Dispose();
-                throw;
-            }
+            var decoderGraph = VaeGraphs.BuildDecoder(config, weights, trackFrames);
+            return new AutoencoderKl(config, encoder, encoderFlops, new OnnxNetwork(decoderGraph.Model, settings), decoderGraph.Flops);
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
         }
     }
 

@@ -39,6 +39,10 @@ public sealed class HifiGanVocoder : IVocoder
         return new HifiGanVocoder(config, graph, settings ?? SessionSettings.Default);
     }
 
+    /// <summary>Builds the vocoder from weights already checked against <paramref name="config"/> (e.g. an original checkpoint's).</summary>
+    public static HifiGanVocoder FromWeights(VocoderConfig config, IWeights weights, SessionSettings? settings = null, int? trackFrames = null) =>
+        new(config, HifiGanGraph.Build(config, weights, trackFrames), settings ?? SessionSettings.Default);
+
     public static (VocoderConfig Config, BuiltGraph Graph) BuildGraph(string vocoderFolder, int? trackFrames = null)
     {
         var config = VocoderConfig.Load(Path.Combine(vocoderFolder, "config.json"));
