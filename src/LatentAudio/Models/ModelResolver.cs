@@ -18,7 +18,7 @@ public static class ModelResolver
         CancellationToken cancellation = default)
     {
         if (Directory.Exists(spec)) return ResolveFolder(spec, parts);
-        if (File.Exists(spec)) throw InvalidInputException.ForFile(spec, "is a file; a model is a folder holding vae/ and vocoder/, or a hub id");
+        if (File.Exists(spec)) throw InvalidInputException.ForFile(spec, "is a file; a model is a folder holding vae/ and vocoder/, an original .pth checkpoint, or a hub id");
         var id = HubModelId.TryParse(spec) ?? throw new InvalidInputException(
             $"model '{spec}' is not a folder, a hub id (org/name[@revision]) or a known name ({KnownModels.AliasList})");
         var files = ModelFileSet.For(parts);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using LatentAudio.Dsp;
 using LatentAudio.Models.Hub;
 using LatentAudio.Models.Onnx;
+using LatentAudio.Models.Original;
 using LatentAudio.Models.Vae;
 using LatentAudio.Models.Vocoder;
 
@@ -65,7 +66,39 @@ public sealed class AudioLdmModel : IDisposable
     /// download into the hub cache) and loads the parts asked for.
     /// </summary>
     public static AudioLdmModel Load(string spec, ModelParts parts, SessionSettings? settings = null) =>
-        Open(spec, ModelResolver.Resolve(spec, parts), parts, settings);
+        OriginalCheckpointFile.Find(spec) is { } checkpoint
+            ? OpenOriginal(checkpoint, parts, settings)
+            : Open(spec, ModelResolver.Resolve(spec, parts), parts, settings);
+
+    /// <summary>
+    /// Loads the VAE (and vocoder) of an original AudioLDM/AudioLDM2 checkpoint (<c>.pth</c>, a LatentDiffusion state
+    /// dict); the 16 kHz or 48 kHz front-end follows from its tensors' shapes. The identity is the file's sha256.
+    /// </summary>
+    public static AudioLdmModel OpenOriginal(string path, ModelParts parts, SessionSettings? settings = null)
+    {
+        var checkpoint = OriginalCheckpoint.Open(path);
+        var layout = checkpoint.Layout;
+        AutoencoderKl? vae = null;
+        IVocoder? vocoder = null;
+        try
+        {
+            vae = AutoencoderKl.FromWeights(layout.Vae, checkpoint.VaeWeights, settings);
+            if (parts.HasFlag(ModelParts.Vocoder)) vocoder = HifiGanVocoder.FromWeights(layout.Vocoder, checkpoint.VocoderWeights, settings);
+            var full = Path.GetFullPath(path);
+            var folder = Path.GetDirectoryName(full) ?? full;
+            var identity = new ModelIdentity(full, "", FileSha256(full));
+            var loaded = vae;
+            var voc = vocoder;
+            return new AudioLdmModel(vae, vocoder, layout.Family.Mel, identity, layout.Vae.ScalingFactor, new ModelLocation(full, null, folder),
+                new Disposer(() => { loaded.Dispose(); voc?.Dispose(); }), IsRandomWeights(folder));
+        }
+        catch
+        {
+            vae?.Dispose();
+            vocoder?.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Loads the parts asked for from files already on disk.</summary>
     public static AudioLdmModel Open(string spec, ModelLocation location, ModelParts parts, SessionSettings? settings = null)
@@ -108,6 +141,11 @@ public sealed class AudioLdmModel : IDisposable
         var path = Path.Combine(vaeFolder, AutoencoderKl.WeightsFile);
         if (!File.Exists(path) && File.Exists(Path.Combine(vaeFolder, AutoencoderKl.PyTorchWeightsFile)))
             path = Path.Combine(vaeFolder, AutoencoderKl.PyTorchWeightsFile);
+        return FileSha256(path);
+    }
+
+    private static byte[] FileSha256(string path)
+    {
         using var fs = File.OpenRead(path);
         return SHA256.HashData(fs);
     }

@@ -8,7 +8,8 @@ public static class WeightCheck
     public static void Validate(SafetensorsFile file, IReadOnlyList<TensorSpec> expected) =>
         Validate(file.Path, file.Entries.ToDictionary(kv => kv.Key, kv => kv.Value.Shape), expected);
 
-    public static void Validate(string path, IReadOnlyDictionary<string, int[]> shapes, IReadOnlyList<TensorSpec> expected)
+    /// <param name="source">What the expected layout comes from, for the message.</param>
+    public static void Validate(string path, IReadOnlyDictionary<string, int[]> shapes, IReadOnlyList<TensorSpec> expected, string source = "config.json")
     {
         var problems = new List<string>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -22,7 +23,7 @@ public static class WeightCheck
             problems.Add($"unexpected {name} {Text(shapes[name])}");
         if (problems.Count > 0)
             throw InvalidInputException.ForFile(path,
-                $"weights do not match config.json ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}): {string.Join("; ", problems)}");
+                $"weights do not match {source} ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}): {string.Join("; ", problems)}");
     }
 
     private static string Text(int[] shape) => $"[{string.Join(", ", shape)}]";

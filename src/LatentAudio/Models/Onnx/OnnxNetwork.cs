@@ -21,11 +21,11 @@ public sealed class OnnxNetwork : IDisposable
     /// <summary>
     /// The network named <paramref name="graph"/> built from <paramref name="files"/>: from the graph cache when
     /// <see cref="SessionSettings.GraphCacheFolder"/> holds a valid entry, else built by <paramref name="build"/>
-    /// (and stored there). Without a cache folder this is <c>new OnnxNetwork(build(), settings)</c>.
+    /// (and stored there). Without a cache folder, or without <paramref name="files"/> to key it by, this is <c>new OnnxNetwork(build(), settings)</c>.
     /// </summary>
-    public static OnnxNetwork Open(string graph, GraphFiles files, SessionSettings settings, Func<ModelProto> build)
+    public static OnnxNetwork Open(string graph, GraphFiles? files, SessionSettings settings, Func<ModelProto> build)
     {
-        if (settings.GraphCacheFolder is not { } folder) return new OnnxNetwork(build(), settings);
+        if (files is null || settings.GraphCacheFolder is not { } folder) return new OnnxNetwork(build(), settings);
         return new OnnxNetwork(new GraphCache(folder).Open(graph, files, settings, build));
     }
 

@@ -14,13 +14,23 @@ namespace LatentAudio.Models.Pickle;
 /// </summary>
 public static class TorchCheckpointReader
 {
-    public static IReadOnlyDictionary<string, Tensor> Read(string path) => Read(path, new TorchPicklePolicy());
+    public static IReadOnlyDictionary<string, Tensor> Read(string path) => Read(path, new TorchPicklePolicy(), static _ => true);
 
     /// <summary>As <see cref="Read(string)"/>, with the pickle interpreted by <paramref name="policy"/> (e.g. a
-    /// <see cref="NumpyPlaceholderPolicy"/> for training checkpoints that also pickle numpy objects). Reads the zip
-    /// format and torch's legacy (&lt; 1.6) format (<see cref="LegacyTorchCheckpoint"/>).</summary>
-    public static IReadOnlyDictionary<string, Tensor> Read(string path, IPicklePolicy policy)
+    /// <see cref="NumpyPlaceholderPolicy"/> for training checkpoints that also pickle numpy objects).</summary>
+    public static IReadOnlyDictionary<string, Tensor> Read(string path, IPicklePolicy policy) => Read(path, policy, static _ => true);
+
+    /// <summary>
+    /// Reads only the tensors whose state-dict key <paramref name="keep"/> accepts: the storages of the others are
+    /// never decompressed (a whole LatentDiffusion checkpoint is gigabytes, its VAE and vocoder a fraction).
+    /// </summary>
+    public static IReadOnlyDictionary<string, Tensor> Read(string path, Func<string, bool> keep) => Read(path, new TorchPicklePolicy(), keep);
+
+    /// <summary>The general form: reads the zip format and torch's legacy (&lt; 1.6) format
+    /// (<see cref="LegacyTorchCheckpoint"/>), keeping the tensors <paramref name="keep"/> accepts.</summary>
+    public static IReadOnlyDictionary<string, Tensor> Read(string path, IPicklePolicy policy, Func<string, bool> keep)
     {
+        ArgumentNullException.ThrowIfNull(keep);
         try
         {
             using var file = File.OpenRead(path);
@@ -29,13 +39,14 @@ public static class TorchCheckpointReader
             if (got == 2 && magic[0] == 0x80)
             {
                 file.Position = 0;
-                return LegacyTorchCheckpoint.Read(path, file, policy);
+                // The legacy format keeps every storage in one stream: filtering after reading saves no I/O.
+                return LegacyTorchCheckpoint.Read(path, file, policy).Where(kv => keep(kv.Key)).ToDictionary(StringComparer.Ordinal);
             }
             if (got < 2 || magic[0] != 'P' || magic[1] != 'K')
                 throw InvalidInputException.ForFile(path, "is not a PyTorch checkpoint (neither the zip nor the legacy format)");
             file.Position = 0;
             using var zip = new ZipArchive(file, ZipArchiveMode.Read);
-            return ReadArchive(path, zip, file.Length, policy);
+            return ReadArchive(path, zip, file.Length, policy, keep);
         }
         catch (PickleRefusedException e) { throw InvalidInputException.ForFile(path, $"refused: {e.Message}"); }
         catch (PickleFormatException e) { throw InvalidInputException.ForFile(path, $"malformed checkpoint pickle: {e.Message}"); }
@@ -46,7 +57,7 @@ public static class TorchCheckpointReader
         catch (IOException e) { throw InvalidInputException.ForFile(path, $"cannot be read ({e.Message})"); }
     }
 
-    private static Dictionary<string, Tensor> ReadArchive(string path, ZipArchive zip, long archiveLength, IPicklePolicy policy)
+    private static Dictionary<string, Tensor> ReadArchive(string path, ZipArchive zip, long archiveLength, IPicklePolicy policy, Func<string, bool> keep)
     {
         // The root folder is the archive's name at save time ("archive" since torch 1.9; older files use the stem).
         var pickle = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1).ToList();
@@ -64,6 +75,7 @@ public static class TorchCheckpointReader
         {
             if (value is not TorchTensorRef t) continue; // e.g. a stray int: not a weight
             var name = key as string ?? throw InvalidInputException.ForFile(path, "has a tensor under a key that is not a string");
+            if (!keep(name)) continue;
             if (!storages.TryGetValue(t.Storage.Key, out var raw))
             {
                 var entry = zip.GetEntry($"{root}/data/{t.Storage.Key}")
@@ -72,7 +84,7 @@ public static class TorchCheckpointReader
             }
             result[name] = ToTensor(path, name, t, raw);
         }
-        if (result.Count == 0) throw InvalidInputException.ForFile(path, "holds no tensors");
+        if (result.Count == 0) throw InvalidInputException.ForFile(path, dict.Items.Any(kv => kv.Value is TorchTensorRef) ? "holds none of the tensors wanted" : "holds no tensors");
         return result;
     }
 

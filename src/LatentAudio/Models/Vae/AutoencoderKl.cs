@@ -43,29 +43,34 @@ public sealed class AutoencoderKl : ILatentAutoencoder
     /// <param name="trackFrames">Count FLOPs for this many mel frames (benchmark); the graphs stay dynamic.</param>
     public static AutoencoderKl Load(string vaeFolder, SessionSettings? settings = null, int? trackFrames = null)
     {
-        settings ??= SessionSettings.Default;
         var (config, file) = OpenValidated(vaeFolder);
-        using (file)
+        using (file) return Build(config, file, new GraphFiles(Path.Combine(vaeFolder, "config.json"), file.Path), settings, trackFrames);
+    }
+
+    /// <summary>Builds the VAE from weights already checked against <paramref name="config"/> (e.g. an original
+    /// checkpoint's). Not kept in the graph cache: its key would need the sha256 of the whole multi-GB checkpoint.</summary>
+    public static AutoencoderKl FromWeights(VaeConfig config, IWeights weights, SessionSettings? settings = null, int? trackFrames = null) =>
+        Build(config, weights, null, settings, trackFrames);
+
+    private static AutoencoderKl Build(VaeConfig config, IWeights weights, GraphFiles? files, SessionSettings? settings, int? trackFrames)
+    {
+        settings ??= SessionSettings.Default;
+        // One graph at a time: each protobuf holds a copy of its weights until ONNX Runtime has taken them. A FLOP
+        // count needs the built graph, so with trackFrames it is built even when the session comes from the cache.
+        var encoderGraph = trackFrames is null ? null : VaeGraphs.BuildEncoder(config, weights, trackFrames);
+        var encoder = OnnxNetwork.Open(EncoderGraphName, files, settings, () => (encoderGraph ?? VaeGraphs.BuildEncoder(config, weights)).Model);
+        double encoderFlops = encoderGraph?.Flops ?? 0;
+        encoderGraph = null;
+        try
         {
-            var weights = file;
-            var files = new GraphFiles(Path.Combine(vaeFolder, "config.json"), file.Path);
-            // One graph at a time: each protobuf holds a copy of its weights until ONNX Runtime has taken them. A FLOP
-            // count needs the built graph, so with trackFrames it is built even when the session comes from the cache.
-            var encoderGraph = trackFrames is null ? null : VaeGraphs.BuildEncoder(config, weights, trackFrames);
-            var encoder = OnnxNetwork.Open(EncoderGraphName, files, settings, () => (encoderGraph ?? VaeGraphs.BuildEncoder(config, weights)).Model);
-            double encoderFlops = encoderGraph?.Flops ?? 0;
-            encoderGraph = null;
-            try
-            {
-                var decoderGraph = trackFrames is null ? null : VaeGraphs.BuildDecoder(config, weights, trackFrames);
-                var decoder = OnnxNetwork.Open(DecoderGraphName, files, settings, () => (decoderGraph ?? VaeGraphs.BuildDecoder(config, weights)).Model);
-                return new AutoencoderKl(config, encoder, encoderFlops, decoder, decoderGraph?.Flops ?? 0);
-            }
-            catch
-            {
-                encoder.Dispose();
-                throw;
-            }
+            var decoderGraph = trackFrames is null ? null : VaeGraphs.BuildDecoder(config, weights, trackFrames);
+            var decoder = OnnxNetwork.Open(DecoderGraphName, files, settings, () => (decoderGraph ?? VaeGraphs.BuildDecoder(config, weights)).Model);
+            return new AutoencoderKl(config, encoder, encoderFlops, decoder, decoderGraph?.Flops ?? 0);
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
         }
     }
 

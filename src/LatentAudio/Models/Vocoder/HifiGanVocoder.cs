@@ -49,6 +49,14 @@ public sealed class HifiGanVocoder : IVocoder
         }
     }
 
+    /// <summary>Builds the vocoder from weights already checked against <paramref name="config"/> (e.g. an original checkpoint's).
+    /// Not kept in the graph cache: its key would need the sha256 of the whole multi-GB checkpoint.</summary>
+    public static HifiGanVocoder FromWeights(VocoderConfig config, IWeights weights, SessionSettings? settings = null, int? trackFrames = null)
+    {
+        var graph = HifiGanGraph.Build(config, weights, trackFrames);
+        return new HifiGanVocoder(config, graph.Flops, new OnnxNetwork(graph.Model, settings ?? SessionSettings.Default));
+    }
+
     public static (VocoderConfig Config, BuiltGraph Graph) BuildGraph(string vocoderFolder, int? trackFrames = null)
     {
         var (config, file) = OpenValidated(vocoderFolder);
