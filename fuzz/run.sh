@@ -31,8 +31,9 @@ fi
 if [ ! -x fuzz/.tools/sharpfuzz ]; then
   dotnet tool install --tool-path fuzz/.tools SharpFuzz.CommandLine --version 2.3.0 >/dev/null
 fi
-# Instrument the parsers' assemblies (ours and the MP3/Vorbis decoders); a rebuild copies plain ones back.
-for dll in LatentAudio.Core.dll NLayer.dll NVorbis.dll; do
+# Instrument the parsers' assemblies (ours: the audio readers are in Signal, the model/codec parsers in Core; and the
+# MP3/Vorbis decoders); a rebuild copies plain ones back.
+for dll in LatentAudio.Signal.dll LatentAudio.Core.dll NLayer.dll NVorbis.dll; do
   grep -q SharpFuzz "$OUT/$dll" || fuzz/.tools/sharpfuzz "$OUT/$dll"
 done
 

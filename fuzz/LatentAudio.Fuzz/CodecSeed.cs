@@ -2,6 +2,9 @@ using LatentAudio.Codec;
 using LatentAudio.Codec.Container;
 using LatentAudio.Codec.Entropy;
 using LatentAudio.Codec.Quantisation;
+using LatentAudio.Engine;
+using LatentAudio.Models;
+using LatentAudio.Audio;
 
 namespace LatentAudio.Fuzz;
 
@@ -14,7 +17,7 @@ internal static class CodecSeed
     public static void Write(string path)
     {
         var model = new ModelIdentity("fuzz/seed-vae", "0", new byte[32]);
-        var header = new LatentFileHeader(model, 16000, 1, ChannelPolicy.Mix, 32000, [new StreamLevel(0.001, 2.5)], 16000,
+        var header = new LatentFileHeader(model, 16000, 1, ChannelMode.Mix, 32000, [new StreamLevel(0.001, 2.5)], 16000,
             160, 64, 8, 4, 200, 64, 16, StepMode.Fixed, 0.05f, 16, ProbabilityModelPolicy.Smallest);
         using var fs = File.Create(path);
         var writer = new LatentFileWriter(fs, header);

@@ -5,7 +5,8 @@ internal static class LibraryDecoderReads
 {
     /// <summary>
     /// Fills <paramref name="destination"/> with whole interleaved frames from <paramref name="readSamples"/>, which may
-    /// return any count per call; the library's own exceptions become the file's <see cref="InvalidInputException"/>.
+    /// return any count per call; the library's exceptions for damaged data become the file's
+    /// <see cref="InvalidInputException"/>, others surface as they are (<see cref="DecoderLibrary.Translate"/>).
     /// </summary>
     public static int ReadFrames(Func<float[], int, int, int> readSamples, Span<float> destination, int channels,
         ref float[] scratch, Func<Exception, InvalidInputException> wrap)
@@ -23,7 +24,7 @@ internal static class LibraryDecoderReads
                 got += n;
             }
         }
-        catch (Exception e) when (e is not InvalidInputException) { throw wrap(e); }
+        catch (Exception e) { throw DecoderLibrary.Translate(e, wrap); }
         got -= got % channels;
         scratch.AsSpan(0, got).CopyTo(destination);
         return got / channels;

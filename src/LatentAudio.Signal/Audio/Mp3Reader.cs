@@ -8,8 +8,8 @@ namespace LatentAudio.Audio;
 /// delay + 529 at the start, padding − 529 at the end; 529 alone without a tag), so a LAME- or FFmpeg-made file
 /// decodes sample-aligned with <c>lame --decode</c> and as long. NLayer's own partial trimming is switched off by
 /// showing it the tag's fields as zero. Skip decodes and drops (NLayer's own seek restarts at a frame boundary
-/// without the bit reservoir, so it is not sample-exact). Every exception of the decoder is reported as
-/// <see cref="InvalidInputException"/>.
+/// without the bit reservoir, so it is not sample-exact). The decoder's exceptions for damaged data are reported as
+/// <see cref="InvalidInputException"/>; faults of our own code and I/O errors surface as they are (<see cref="DecoderLibrary"/>).
 /// </summary>
 public sealed class Mp3Reader : IAudioReader
 {
@@ -43,26 +43,27 @@ public sealed class Mp3Reader : IAudioReader
     /// <summary>Opens the decoder; the stream is owned by the reader from then on.</summary>
     public static Mp3Reader Open(Stream stream, string name, long firstFrameOffset)
     {
-        try
+        // Our own parsing runs outside the library's error translation: a fault of ours is a bug, not bad input.
+        var gapless = Mp3GaplessInfo.Read(stream, firstFrameOffset);
+        // NLayer sizes its buffers from size fields before it checks them against the stream: shown clamped.
+        // It would also trim by the gapless fields itself (not as LAME does): shown as zero.
+        var patches = Mp3SizeClaims.Find(stream);
+        patches.AddRange(gapless.HideFromNLayer);
+        var fed = DecoderLibrary.Feed(patches.Count == 0 ? stream : new PatchedReadStream(stream, patches));
+        var (mpeg, rate, channels, bytes) = DecoderLibrary.Call(() =>
         {
-            var gapless = Mp3GaplessInfo.Read(stream, firstFrameOffset);
-            // NLayer sizes its buffers from size fields before it checks them against the stream: shown clamped.
-            // It would also trim by the gapless fields itself (not as LAME does): shown as zero.
-            var patches = Mp3SizeClaims.Find(stream);
-            patches.AddRange(gapless.HideFromNLayer);
-            var mpeg = new MpegFile(patches.Count == 0 ? stream : new PatchedReadStream(stream, patches));
-            int rate = mpeg.SampleRate, channels = mpeg.Channels;
-            if (rate <= 0 || channels <= 0) throw InvalidInputException.ForFile(name, "MPEG audio stream has no valid frame");
-            long bytes = mpeg.Length;   // every decoded sample: NLayer trims nothing now
-            long? frames = gapless.TotalSamples
-                ?? (bytes > 0 ? Math.Max(0, bytes / sizeof(float) / channels - gapless.SkipStart - gapless.SkipEnd) : null);
-            var format = new AudioFormatInfo("MP3", rate, channels, frames, null) { DeclaredFrames = gapless.ExactLength ? gapless.TotalSamples : null };
-            return new Mp3Reader(stream, mpeg, name, format, gapless);
-        }
-        catch (Exception e) when (e is not InvalidInputException)
+            var m = new MpegFile(fed);
+            return (m, m.SampleRate, m.Channels, m.Length);   // Length: every decoded sample, NLayer trims nothing now
+        }, e => Wrap(name, e));
+        if (rate <= 0 || channels <= 0)
         {
-            throw Wrap(name, e);
+            mpeg.Dispose();
+            throw InvalidInputException.ForFile(name, "MPEG audio stream has no valid frame");
         }
+        long? frames = gapless.TotalSamples
+            ?? (bytes > 0 ? Math.Max(0, bytes / sizeof(float) / channels - gapless.SkipStart - gapless.SkipEnd) : null);
+        var format = new AudioFormatInfo("MP3", rate, channels, frames, null) { DeclaredFrames = gapless.ExactLength ? gapless.TotalSamples : null };
+        return new Mp3Reader(stream, mpeg, name, format, gapless);
     }
 
     public int Read(Span<float> destination)

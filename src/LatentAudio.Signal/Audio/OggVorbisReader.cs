@@ -2,8 +2,9 @@ namespace LatentAudio.Audio;
 
 /// <summary>
 /// Ogg Vorbis through NVorbis. Samples are not clipped (a lossy decode may overshoot ±1 a little; clipping here
-/// would add distortion the source never had). Skip decodes and drops. Every exception of the
-/// decoder is reported as <see cref="InvalidInputException"/>.
+/// would add distortion the source never had). Skip decodes and drops. The decoder's exceptions for damaged data are
+/// reported as <see cref="InvalidInputException"/>; faults of our own code and I/O errors surface as they are
+/// (<see cref="DecoderLibrary"/>).
 /// </summary>
 public sealed class OggVorbisReader : IAudioReader, IStreamEndCheck
 {
@@ -42,22 +43,26 @@ public sealed class OggVorbisReader : IAudioReader, IStreamEndCheck
     /// <summary>Opens the decoder; the stream is owned by the reader from then on.</summary>
     public static OggVorbisReader Open(Stream stream, string name)
     {
+        // Our own parsing runs outside the library's error translation: a fault of ours is a bug, not bad input.
+        bool endMarked = OggEndOfStream.LastPageIsMarked(stream);
+        stream.Position = 0;
+        var fed = DecoderLibrary.Feed(new StallGuardStream(stream, name, "Ogg Vorbis"));
         NVorbis.VorbisReader? vorbis = null;
         try
         {
-            bool endMarked = OggEndOfStream.LastPageIsMarked(stream);
-            stream.Position = 0;
-            vorbis = new NVorbis.VorbisReader(new StallGuardStream(stream, name, "Ogg Vorbis"), closeOnDispose: true) { ClipSamples = false };
-            int rate = vorbis.SampleRate, channels = vorbis.Channels;
+            var (rate, channels, total) = DecoderLibrary.Call(() =>
+            {
+                vorbis = new NVorbis.VorbisReader(fed, closeOnDispose: true) { ClipSamples = false };
+                return (vorbis.SampleRate, vorbis.Channels, vorbis.TotalSamples);
+            }, e => Wrap(name, e));
             if (rate <= 0 || channels <= 0) throw InvalidInputException.ForFile(name, "Vorbis header has no valid rate or channel count");
-            long total = vorbis.TotalSamples;
             var format = new AudioFormatInfo("Ogg Vorbis", rate, channels, total > 0 ? total : null, null);
-            return new OggVorbisReader(vorbis, name, format, endMarked);
+            return new OggVorbisReader(vorbis!, name, format, endMarked);
         }
-        catch (Exception e) when (e is not InvalidInputException)
+        catch
         {
             vorbis?.Dispose();
-            throw Wrap(name, e);
+            throw;
         }
     }
 
