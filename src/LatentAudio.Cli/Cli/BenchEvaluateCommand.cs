@@ -106,42 +106,53 @@ internal static class ThroughputBench
         var chain = ItemEvaluator.ChainSettings(settings);
         var rowsPath = Path.Combine(scratch, "rows.jsonl");
         var progress = new EvaluationProgress(TextWriter.Null, items.Count);
-        var bare = new List<double>();
-        var excerpts = new List<double>();
-        var evaluate = new List<double>();
+        var bare = new List<(double Wall, double Cpu)>();
+        var excerpts = new List<(double Wall, double Cpu)>();
+        var evaluate = new List<(double Wall, double Cpu)>();
+        var bookkeeping = new List<double>();
         using var writer = new EvaluationRowsWriter(rowsPath, 0);
         for (int i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            double Bare() => Time(() => new Reconstructor(model, chain, metrics).Run(item.Source(), new ItemEvaluator.DiscardSink()));
-            double WithExcerpts() => Time(() => new Reconstructor(model, chain with { ReportExcerpts = true }, metrics).Run(item.Source(), new ItemEvaluator.DiscardSink()));
-            double Evaluate() => Time(() =>
+            double keep = 0;
+            (double, double) Bare() => Time(() => new Reconstructor(model, chain, metrics).Run(item.Source(), new ItemEvaluator.DiscardSink()));
+            (double, double) WithExcerpts() => Time(() => new Reconstructor(model, chain with { ReportExcerpts = true }, metrics).Run(item.Source(), new ItemEvaluator.DiscardSink()));
+            (double, double) Evaluate() => Time(() =>
             {
                 var rows = evaluator.Evaluate(item);
-                foreach (var r in rows) writer.Append(r);
-                progress.ItemDone(item.Id, rows.FirstOrDefault(r => r.IsFailure)?.Failure);
+                keep = Time(() =>
+                {
+                    foreach (var r in rows) writer.Append(r);
+                    progress.ItemDone(item.Id, rows.FirstOrDefault(r => r.IsFailure)?.Failure);
+                }).Wall;
             });
             // The order rotates per clip, so a drift of the shared machine's load falls on all three alike.
-            var order = new Func<double>[] { Bare, WithExcerpts, Evaluate };
-            var times = new double[3];
+            var order = new Func<(double, double)>[] { Bare, WithExcerpts, Evaluate };
+            var times = new (double Wall, double Cpu)[3];
             for (int k = 0; k < 3; k++) { int which = (k + i) % 3; times[which] = order[which](); }
             if (i == 0) continue;                                   // warm-up: JIT, ONNX sessions' first runs
-            bare.Add(times[0]); excerpts.Add(times[1]); evaluate.Add(times[2]);
+            bare.Add(times[0]); excerpts.Add(times[1]); evaluate.Add(times[2]); bookkeeping.Add(keep);
         }
-        double b = BenchEvaluateCommand.Median(bare), x = BenchEvaluateCommand.Median(excerpts), e = BenchEvaluateCommand.Median(evaluate);
-        o.WriteLine(BenchEvaluateCommand.F($"throughput: {clips} clips of {seconds:0.##} s (after 1 warm-up), metrics {string.Join(",", metricKeys)}, decoder vocoder"));
-        o.WriteLine(BenchEvaluateCommand.F($"  bare chain + metrics      median {b:0.000} s/item"));
-        o.WriteLine(BenchEvaluateCommand.F($"  + report excerpts         median {x:0.000} s/item  ({(x / b - 1) * 100:+0.0;-0.0} % over the bare chain)"));
-        o.WriteLine(BenchEvaluateCommand.F($"  evaluate per item         median {e:0.000} s/item  ({(e / b - 1) * 100:+0.0;-0.0} % over the bare chain)  = {3600 / e:0} items/h"));
-        var per = bare.Zip(evaluate, (p, q) => (q / p - 1) * 100).ToList();
-        o.WriteLine(BenchEvaluateCommand.F($"  per-clip overhead of evaluate: {string.Join(", ", per.Select(v => v.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)))} %"));
+        double M(List<(double Wall, double Cpu)> v, bool cpu) => BenchEvaluateCommand.Median(v.Select(t => cpu ? t.Cpu : t.Wall).ToList());
+        double b = M(bare, false), x = M(excerpts, false), e = M(evaluate, false);
+        double bc = M(bare, true), xc = M(excerpts, true), ec = M(evaluate, true), rowsCost = BenchEvaluateCommand.Median(bookkeeping);
+        o.WriteLine(BenchEvaluateCommand.F($"throughput: {clips} clips of {seconds:0.##} s (after 1 warm-up), metrics {string.Join(",", metricKeys)}, decoder vocoder; medians, wall and process CPU"));
+        o.WriteLine(BenchEvaluateCommand.F($"  bare chain + metrics   wall {b:0.000} s  cpu {bc:0.000} s per item"));
+        o.WriteLine(BenchEvaluateCommand.F($"  + report excerpts      wall {x:0.000} s  cpu {xc:0.000} s per item  ({(x / b - 1) * 100:+0.0;-0.0} % wall, {(xc / bc - 1) * 100:+0.0;-0.0} % cpu over the bare chain)"));
+        o.WriteLine(BenchEvaluateCommand.F($"  evaluate per item      wall {e:0.000} s  cpu {ec:0.000} s per item  ({(e / b - 1) * 100:+0.0;-0.0} % wall, {(ec / bc - 1) * 100:+0.0;-0.0} % cpu over the bare chain) = {3600 / e:0} items/h"));
+        o.WriteLine(BenchEvaluateCommand.F($"  of which rows appended + flushed + progress line: {rowsCost * 1000:0.0} ms per item ({rowsCost / b * 100:0.00} % of the bare chain)"));
+        var per = bare.Zip(evaluate, (p, q) => (q.Wall / p.Wall - 1) * 100).ToList();
+        o.WriteLine(BenchEvaluateCommand.F($"  per-clip wall overhead of evaluate: {string.Join(", ", per.Select(v => v.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)))} %"));
     }
 
-    private static double Time(Action a)
+    /// <summary>Wall and process CPU seconds of <paramref name="a"/> (CPU time is steadier on a shared machine: other
+    /// processes' load lengthens the wall time, not this process's CPU time).</summary>
+    private static (double Wall, double Cpu) Time(Action a)
     {
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         a();
-        return sw.Elapsed.TotalSeconds;
+        return (sw.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
     }
 }
 
