@@ -4,6 +4,8 @@
 #   FUZZ_MODE=mutate fuzz/run.sh ...    the in-process seeded mutational fuzzer instead (no AFL, no instrumentation)
 #   FUZZ_EXECS=1100000 fuzz/run.sh ...  also stop once about that many executions are done (AFL's -E)
 #   FUZZ_OUT=fuzz/out2 fuzz/run.sh ...  build into another folder, so two targets can run at once (one per core)
+#   FUZZ_TIMEOUT_MS=3000 fuzz/run.sh ... AFL's hang limit (default 1000); on a machine under load the seed's dry run
+#                                        alone can pass 1 s, and afl-fuzz then gives up before it starts
 # Targets: wav flac mp3 ogg npy safetensors vae-config vocoder-config torch-checkpoint pickle codec
 # Prints executions, paths (AFL corpus count; distinct rejection messages in mutate mode) and findings;
 # crashing/hanging inputs are kept under fuzz/findings/TARGET/.
@@ -44,7 +46,7 @@ export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT
 # (the allocation limit is checked inside the harness instead).
 LIMITS=(-V "$SECONDS_TO_RUN")
 [ -z "${FUZZ_EXECS:-}" ] || LIMITS+=(-E "$FUZZ_EXECS")
-afl-fuzz "${LIMITS[@]}" -t 1000 -m none -i "$CORPUS" -o "$FINDINGS" -- dotnet "$OUT/LatentAudio.Fuzz.dll" afl "$TARGET" >"$FINDINGS.log" 2>&1 || true
+afl-fuzz "${LIMITS[@]}" -t "${FUZZ_TIMEOUT_MS:-1000}" -m none -i "$CORPUS" -o "$FINDINGS" -- dotnet "$OUT/LatentAudio.Fuzz.dll" afl "$TARGET" >"$FINDINGS.log" 2>&1 || true
 STATS=$(find "$FINDINGS" -name fuzzer_stats | head -1)
 [ -n "$STATS" ] || { echo "afl-fuzz did not start; see $FINDINGS.log"; tail -20 "$FINDINGS.log"; exit 1; }
 val() { awk -F: -v k="$1" '$1 ~ "^"k" *$" {gsub(/ /,"",$2); print $2}' "$STATS"; }

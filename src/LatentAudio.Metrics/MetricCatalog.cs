@@ -131,18 +131,18 @@ public static class MetricCatalog
         "lufs_ref", "Integrated loudness of the reference", "LUFS", MetricDirection.None, null,
         "gated integrated loudness of the K-weighted signal (all channels)",
         "400 ms blocks, 75 % overlap, gates -70 LUFS and -10 LU, ITU K-weighting designed at the signal's rate",
-        "ITU-R BS.1770-4 / EBU R128; block arithmetic as pyloudnorm v0.2.0", CommonRate),
+        "ITU-R BS.1770-4 / EBU R128; block arithmetic as pyloudnorm v0.2.0", CommonRate) { LevelDependent = true },
         p => Loudness(p, reference: true));
 
     public static IMetric LufsDeg { get; } = new Metric(new(
         "lufs_deg", "Integrated loudness of the degraded signal", "LUFS", MetricDirection.None, null,
-        "as lufs_ref, on the degraded signal", "as lufs_ref", "ITU-R BS.1770-4 / EBU R128", CommonRate),
+        "as lufs_ref, on the degraded signal", "as lufs_ref", "ITU-R BS.1770-4 / EBU R128", CommonRate) { LevelDependent = true },
         p => Loudness(p, reference: false));
 
     public static IMetric LufsDiff { get; } = new Metric(new(
         "lufs_diff", "Loudness difference", "LU", MetricDirection.TowardIdeal, 0.0,
         "lufs_deg - lufs_ref (0 is ideal; sign says louder or quieter)", "as lufs_ref",
-        "ITU-R BS.1770-4 / EBU R128", CommonRate),
+        "ITU-R BS.1770-4 / EBU R128", CommonRate) { LevelDependent = true },   // the -70 LUFS gate is absolute
         p => Loudness(p, reference: false) - Loudness(p, reference: true));
 
     private static (double[] Clean, double[] Degraded) StoiInput(MetricPair p) =>

@@ -17,6 +17,13 @@ public sealed record MetricInfo(
 {
     public bool HigherIsBetter => Better == MetricDirection.Higher;
 
+    /// <summary>
+    /// The figure depends on the signals' absolute level, not only on how they differ (loudness: LUFS, and its -70
+    /// LUFS absolute gate). Where a signal exists at more than one level (reconstruct scores the model's peak-0.5
+    /// input), such a figure is reported with its <see cref="LevelDomain"/>.
+    /// </summary>
+    public bool LevelDependent { get; init; }
+
     public string Direction => Better switch
     {
         MetricDirection.Higher => "higher is better",
@@ -25,6 +32,12 @@ public sealed record MetricInfo(
         _ => "no direction (descriptive)",
     };
 }
+
+/// <summary>
+/// The level at which a level-dependent figure (<see cref="MetricInfo.LevelDependent"/>) was measured: the files as the
+/// user has them, or the model's domain (mean removed, peak 0.5, as AudioLDM2's front-end normalises).
+/// </summary>
+public enum LevelDomain { File, Model }
 
 /// <summary>Which way a metric improves.</summary>
 public enum MetricDirection { Higher, Lower, TowardIdeal, None }

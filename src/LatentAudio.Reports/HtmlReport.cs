@@ -35,9 +35,10 @@ public static class HtmlReport
             sb.AppendLine("</tr>");
         }
         sb.AppendLine("</tbody></table></div>");
-        if (table.Footnotes.Count > 0)
+        if (table.Footnotes.Count > 0 || table.LevelDomain is not null)
         {
             sb.AppendLine("<ul class=\"footnotes\">");
+            if (table.LevelDomain is { } domain) sb.AppendLine($"<li>{E(domain)}</li>");
             foreach (var f in table.Footnotes) sb.AppendLine($"<li>{E(f.Text)}</li>");
             sb.AppendLine("</ul>");
         }

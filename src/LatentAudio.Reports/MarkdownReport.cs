@@ -25,8 +25,9 @@ public static class MarkdownReport
         sb.AppendLine("|---|" + string.Concat(table.Columns.Select(_ => "---:|")));
         foreach (var (output, cells) in table.Rows) sb.AppendLine($"| `{output}` | " + string.Join(" | ", cells) + " |");
         sb.AppendLine();
+        if (table.LevelDomain is { } domain) sb.AppendLine("- " + domain);
         foreach (var f in table.Footnotes) sb.AppendLine("- " + f.Text);
-        if (table.Footnotes.Count > 0) sb.AppendLine();
+        if (table.Footnotes.Count > 0 || table.LevelDomain is not null) sb.AppendLine();
         sb.AppendLine("## Where the loss is");
         sb.AppendLine();
         foreach (var line in ReportTable.Attribution(r)) sb.AppendLine("- " + line);

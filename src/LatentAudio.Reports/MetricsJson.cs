@@ -10,6 +10,7 @@ public static class MetricsJson
     public static JsonObject Build(ReconstructionReport r)
     {
         var outputs = new JsonObject();
+        var levelKeys = new ReportTable(r).LevelKeys;
         foreach (var o in r.Outputs)
         {
             outputs[o.Name] = new JsonObject
@@ -52,6 +53,11 @@ public static class MetricsJson
             ["duration_s"] = r.DurationSeconds,
             ["windows"] = r.Windows,
             ["vae_mel_error"] = new JsonObject { ["mae"] = Number(r.VaeMelMae), ["max"] = Number(r.VaeMelMax), ["domain"] = "natural-log mel (model domain)" },
+            ["level_domain"] = new JsonObject
+            {
+                ["domain"] = ReportTable.LevelDomainName(r.LevelDomain),
+                ["metrics"] = new JsonArray(levelKeys.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray()),
+            },
             ["outputs"] = outputs,
             ["timings_s"] = stages,
             ["total_s"] = Math.Round(r.TotalSeconds, 6),

@@ -14,7 +14,24 @@ public sealed class ReportTable
         Columns = [.. Headline.Where(keys.Contains), .. keys.Where(k => !Headline.Contains(k))];
         Rows = report.Outputs.Select(o => (o.Name, Columns.Select(c => o.Metrics.TryGetValue(c, out var v) ? Format(v) : "").ToList())).ToList();
         Footnotes = report.Outputs.SelectMany(o => o.Metrics.SelectMany(kv => Footnote(o.Name, kv.Key, kv.Value))).ToList();
+        LevelKeys = Columns.Where(k => MetricRegistry.Find(k)?.Info.LevelDependent == true).ToList();
+        LevelDomain = LevelKeys.Count == 0 ? null : LevelDomainLine(report.LevelDomain, LevelKeys);
     }
+
+    /// <summary>The columns that depend on absolute level (<see cref="MetricInfo.LevelDependent"/>).</summary>
+    public IReadOnlyList<string> LevelKeys { get; }
+
+    /// <summary>Where the level-dependent columns were measured, as one line; null when there are none.</summary>
+    public string? LevelDomain { get; }
+
+    /// <summary>"level domain: file (lufs_ref, ... measured on the files as written, gain restored)" or the model's.</summary>
+    public static string LevelDomainLine(LevelDomain domain, IEnumerable<string> keys) =>
+        $"level domain: {LevelDomainName(domain)} ({string.Join(", ", keys)} measured " + (domain == Metrics.LevelDomain.File
+            ? "on the files as written: the input as read, the outputs with the gain restored)"
+            : "in the model's domain: mean removed, peak 0.5, as the outputs were written)");
+
+    /// <summary>The domain as metrics.json spells it.</summary>
+    public static string LevelDomainName(LevelDomain domain) => domain == Metrics.LevelDomain.File ? "file" : "model";
 
     private static IEnumerable<(string Output, string Key, string Text)> Footnote(string output, string key, MetricOutcome o)
     {

@@ -156,6 +156,8 @@ public sealed class ReconstructCommand : ICommand
         foreach (var o in report.Outputs)
             context.Out.WriteLine("  " + o.Name.PadRight(18) + string.Concat(keys.Select(k => (o.Metrics.TryGetValue(k, out var v) ? ReportTable.Format(v) : "").PadLeft(14))));
         foreach (var f in table.Footnotes.Where(f => keys.Contains(f.Key))) context.Out.WriteLine("  " + f.Text);
+        if (table.LevelKeys.Any(keys.Contains))
+            context.Out.WriteLine("  " + ReportTable.LevelDomainLine(report.LevelDomain, table.LevelKeys.Where(keys.Contains)));
     }
 }
 

@@ -36,6 +36,10 @@ public sealed record ReconstructionReport
     public IReadOnlyDictionary<string, Audio.AudioBuffer> Previews { get; init; } = new Dictionary<string, Audio.AudioBuffer>();
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>Where the level-dependent figures (<see cref="Metrics.MetricInfo.LevelDependent"/>: loudness) were
+    /// measured: on the files as written (gain restored) or in the model's domain (<c>--gain model</c>).</summary>
+    public Metrics.LevelDomain LevelDomain { get; init; } = Metrics.LevelDomain.File;
+
     public double DurationSeconds => (double)ModelRateSamples / ModelSampleRate;
     public double TotalSeconds => StageSeconds.Sum(kv => kv.Value);
     /// <summary>Processing time over audio duration: below 1 is faster than real time.</summary>

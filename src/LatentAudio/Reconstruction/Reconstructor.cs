@@ -85,7 +85,9 @@ public sealed class Reconstructor
                       "as the reference's pad_wav does, and the outputs are trimmed to the input's length");
         var names = OutputNames();
         work?.Report(new WorkProgress("window", 0, plan.Windows.Count));
-        var segments = new SegmentedMetrics(_metrics, names, channels, n, rate);
+        // Loudness is reported for the files as written: the input as read and the outputs with the gain restored
+        // (with --gain model, the outputs stay in the model's domain, and so does the loudness).
+        var segments = new SegmentedMetrics(_metrics, names, channels, n, rate, _settings.Gain == GainMode.Restore ? input.Levels : null);
         if (segments.Segments > 1)
             notes.Add($"metrics: the input is scored in {segments.Segments} consecutive segments of {segments.SegmentSeconds:0.#} s " +
                       "(bounded memory); each number is the duration-weighted mean over segments");
@@ -173,6 +175,7 @@ public sealed class Reconstructor
                 Mels = _settings.ReportExcerpts ? excerpt.Mels(frontEnd, names) : new Dictionary<string, Tensor>(),
                 Previews = _settings.ReportExcerpts ? excerpt.Previews(names, restore?[0], rate) : new Dictionary<string, AudioBuffer>(),
                 Notes = notes,
+                LevelDomain = segments.LevelDomain,
             };
         }
         finally
@@ -224,7 +227,7 @@ public sealed class Reconstructor
                 stages[Reconstruction.OutputNames.Input].Write(inputTrack.WritesRaw ? raw : normalized, 0, count);
                 foreach (var name in names) stages[name].Write(rendered[name], 0, count);
             });
-            timer.Time("metrics", () => segments.Add(normalized, rendered, 0, count));
+            timer.Time("metrics", () => segments.Add(normalized, rendered, 0, count, raw));
             if (excerpt.Length > 0) excerpt.Add(raw[0], normalized[0], rendered.ToDictionary(kv => kv.Key, kv => kv.Value[0]), count);
             emitted += count;
         }

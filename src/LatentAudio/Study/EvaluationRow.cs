@@ -61,6 +61,9 @@ public sealed record EvaluationSettings
             new("opus_kbps", string.Join(",", OpusKbps.Select(k => k.ToString(CultureInfo.InvariantCulture)))),
             new("channels", r.Channels.ToString().ToLowerInvariant()),
             new("gain", r.Gain.ToString().ToLowerInvariant()),
+            // Where loudness (MetricInfo.LevelDependent) is measured; rows made before it was named were measured in the
+            // model's domain whatever the gain, so a run begun then does not resume under this build.
+            new("level_domain", r.Gain == GainMode.Restore ? "file" : "model (codec and Opus rows: file)"),
             new("window_s", D(r.WindowSeconds)),
             new("overlap_s", D(r.OverlapSeconds)),
             new("griffinlim_iterations", r.GriffinLimIterations.ToString(CultureInfo.InvariantCulture)),
