@@ -9,16 +9,21 @@ namespace LatentAudio.Tests.CommandLine;
 /// <c>latentaudio fad</c> end to end on a VGGish checkpoint written as torch would (the pseudo-random weights of
 /// VggishParityTests) and the four 1.96 s fixture clips (2 examples each).
 /// </summary>
-public sealed class FadCommandTests : IDisposable
+public sealed class FadCommandTests : IClassFixture<FadCommandTests.Checkpoint>, IDisposable
 {
     private readonly TestPaths.TempDir _dir = new();
     private readonly string _weights;
 
-    public FadCommandTests()
+    /// <summary>The 290 MB checkpoint, written once for the class.</summary>
+    public sealed class Checkpoint : IDisposable
     {
-        _weights = _dir.File("vggish.pth");
-        WriteCheckpoint(_weights);
+        private readonly TestPaths.TempDir _dir = new();
+        public string Path { get; }
+        public Checkpoint() { Path = _dir.File("vggish.pth"); WriteCheckpoint(Path); }
+        public void Dispose() => _dir.Dispose();
     }
+
+    public FadCommandTests(Checkpoint checkpoint) => _weights = checkpoint.Path;
 
     public void Dispose() => _dir.Dispose();
 
