@@ -23,6 +23,7 @@ public static class CommandRegistry
         new RdCommand(),
         new EvaluateCommand(),
         new MergeCommand(),
+        new FadCommand(),
     ];
 
     public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);
