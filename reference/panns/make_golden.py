@@ -14,6 +14,7 @@ tests/LatentAudio.Tests/Fixtures/panns/:
                        32000 samples), B mono 22.05 kHz 2.5 s (resampling by torchaudio.functional.resample);
   golden.json          per clip: the waveform audioldm_eval feeds the model, the log-mel (logmel_extractor output)
                        and the "2048" embedding; plus versions and pins;
+  zip_training_checkpoint.pth  {'iteration', 'model': {w, n}, 'sampler' (numpy)} in the zip format;
   legacy_extra_storages.pth  a legacy file with tensors outside 'model' (their storages must be skipped);
   cnn14_16k_keys.json  the full-size model's state-dict keys and shapes (for the shape-check test).
 
@@ -183,6 +184,9 @@ def main():
              "model": {"w": torch.tensor([1.5, -2.0, 3.25]), "n": torch.tensor(7)},
              "iteration": 3}
     torch.save(extra, os.path.join(OUT, "legacy_extra_storages.pth"), _use_new_zipfile_serialization=False)
+    # The same kind of training checkpoint in the zip format (torch >= 1.6), numpy sampler included.
+    torch.save(training_checkpoint({"w": torch.tensor([0.25, -1.0]), "n": torch.tensor(4)}),
+               os.path.join(OUT, "zip_training_checkpoint.pth"))
 
     names = write_clips()
     dataset = WaveDataset(OUT, sr=16000)

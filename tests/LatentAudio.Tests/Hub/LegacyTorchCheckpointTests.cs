@@ -32,6 +32,17 @@ public sealed class LegacyTorchCheckpointTests
     }
 
     [Fact]
+    public void ZipTrainingCheckpointWithNumpy_ReadsWithTheNumpyPolicy()
+    {
+        // The published weights may be in either format: the same {'iteration', 'model', 'sampler'} saved as a zip.
+        var path = Fixture("zip_training_checkpoint.pth");
+        Assert.Contains("refused", Assert.Throws<InvalidInputException>(() => TorchCheckpointReader.Read(path)).Message);
+        var t = TorchCheckpointReader.Read(path, new NumpyPlaceholderPolicy(new TorchPicklePolicy()));
+        Assert.Equal([0.25f, -1f], t["w"].Data);
+        Assert.Equal([4f], t["n"].Data);
+    }
+
+    [Fact]
     public void DamagedFiles_GiveOneLineErrors_NeverACrash()
     {
         var good = File.ReadAllBytes(Fixture("tiny_cnn14_16k.pth"));

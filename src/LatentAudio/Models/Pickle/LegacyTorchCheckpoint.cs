@@ -45,13 +45,13 @@ internal static class LegacyTorchCheckpoint
             if (!byStorage.TryGetValue(key, out var tensors))
             {
                 if (!recorder.Types.TryGetValue(key, out var other)) throw InvalidInputException.ForFile(path, $"lists storage {key}, which its pickle never names");
-                long skip = numel * TorchCheckpointReader.ElementSize(other);
+                long skip = checked(numel * TorchCheckpointReader.ElementSize(other));
                 if (numel < 0 || skip < 0 || file.Position + skip > file.Length) throw InvalidInputException.ForFile(path, $"storage {key} runs past the end of the file");
                 file.Position += skip;
                 continue;
             }
             var type = tensors[0].Ref.Storage.DType;
-            long bytes = numel * TorchCheckpointReader.ElementSize(type);
+            long bytes = checked(numel * TorchCheckpointReader.ElementSize(type));
             if (numel < 0 || bytes > Array.MaxLength || file.Position + bytes > file.Length)
                 throw InvalidInputException.ForFile(path, $"storage {key} claims {numel} elements, more than the file holds");
             var raw = new byte[bytes];
