@@ -34,6 +34,7 @@ public sealed class BenchModelsTests
         {
             Assert.True(j.GetProperty($"reconstruct_{stage}_s").GetDouble() > 0, stage);
             Assert.True(j.GetProperty($"reconstruct_{stage}_ratio").GetDouble() > 0, stage);
+            Assert.True(j.GetProperty($"reconstruct_{stage}_cpu_s").GetDouble() > 0, stage);
         }
         // The default reconstruct renders oracle_vocoder and vae_vocoder: two vocoder calls per run.
         Assert.Equal(2, j.GetProperty("reconstruct_vocoder_calls").GetInt32());

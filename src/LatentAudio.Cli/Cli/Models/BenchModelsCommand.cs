@@ -110,10 +110,10 @@ public sealed class BenchModelsCommand : ICommand
     private static void PrintPath(ModelBenchmarkResult r, ReconstructPathResult p, TextWriter o)
     {
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reconstruct path ({p.AudioSeconds:0.00} s input, default settings; per call):"));
-        o.WriteLine("stage        calls  median_s  bench_s   ratio");
+        o.WriteLine("stage        calls  median_s  bench_s   ratio    cpu_s  bench_cpu_s  cpu_ratio");
         foreach (var (stage, bench) in Pairs(r, p))
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{stage.Name,-12} {stage.Calls,5} {stage.MedianPerCall,9:0.000} {bench.Median,8:0.000} {stage.MedianPerCall / bench.Median,6:0.00}x"));
+                $"{stage.Name,-12} {stage.Calls,5} {stage.MedianPerCall,9:0.000} {bench.Median,8:0.000} {stage.MedianPerCall / bench.Median,6:0.00}x {stage.MedianCpuPerCall,8:0.000} {bench.MedianCpu,12:0.000} {stage.MedianCpuPerCall / bench.MedianCpu,9:0.00}x"));
     }
 
     private static IEnumerable<(PathStageTiming Stage, StageTiming Bench)> Pairs(ModelBenchmarkResult r, ReconstructPathResult p) =>
@@ -146,6 +146,8 @@ public sealed class BenchModelsCommand : ICommand
                 d[$"reconstruct_{stage.Name}_all_s"] = stage.Seconds;
                 d[$"reconstruct_{stage.Name}_calls"] = stage.Calls;
                 d[$"reconstruct_{stage.Name}_ratio"] = stage.MedianPerCall / bench.Median;
+                d[$"reconstruct_{stage.Name}_cpu_s"] = stage.MedianCpuPerCall;
+                d[$"reconstruct_{stage.Name}_cpu_ratio"] = stage.MedianCpuPerCall / bench.MedianCpu;
             }
         d["total_s"] = r.TotalMedian;
         d["total_speedup_vs_python"] = r.TotalReference / r.TotalMin;

@@ -32,9 +32,9 @@ public sealed record SessionSettings(
     /// <summary>
     /// The intra-op thread count ONNX Runtime is given: <see cref="IntraOpThreads"/>, or the cores available to this
     /// process (<see cref="Environment.ProcessorCount"/>, which honours CPU affinity and cgroup quotas). Never 0:
-    /// given 0, ONNX Runtime sizes its pool itself and pins each worker to a core, and on a shared machine a pinned
-    /// worker waits for its core (reconstruct, which passed 0, ran each stage ~1.7x slower than bench-models, which
-    /// passed 2; issue 15).
+    /// given 0, ONNX Runtime sizes its pool from the physical cores and "enables some affinitization"
+    /// (onnxruntime.ai/docs/performance/tune-performance/threading.html), so the user path and the benchmark would
+    /// not run the same pool (issue 15: reconstruct, which passed 0, measured ~1.7x bench-models, which passed 2).
     /// </summary>
     public int Threads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;
 
