@@ -40,6 +40,20 @@ public class HubCacheTests
     }
 
     [Fact]
+    public void The48kAliasResolvesToItsOriginalCheckpointInTheCache()
+    {
+        using var dir = new TestPaths.TempDir();
+        const string commit = "0123456789abcdef0123456789abcdef01234567";
+        var pth = File.ReadAllBytes(TestPaths.Fixtures("models", "audioldm48k", "audioldm48k_tiny.pth"));
+        MakePythonCache(dir.Path, "haoheliu/audioldm_48k", commit, new Dictionary<string, byte[]> { ["audioldm_48k.pth"] = pth });
+        var settings = new HubSettings { Endpoint = "http://127.0.0.1:9", CacheDir = dir.Path, Offline = true };
+        var location = ModelResolver.Resolve("audioldm-48k", ModelParts.All, settings);
+        Assert.Equal(("haoheliu/audioldm_48k", commit), (location.Id, location.Revision));
+        using var model = LatentAudio.Models.AudioLdm.AudioLdmModel.Open("audioldm-48k", location, ModelParts.Vae);
+        Assert.Equal((48000, 8, "haoheliu/audioldm_48k", commit), (model.SampleRate, model.Vae.Downsample, model.Identity.Id, model.Identity.Revision));
+    }
+
+    [Fact]
     public void DanglingSnapshotLink_CountsAsMissing()
     {
         using var dir = new TestPaths.TempDir();
@@ -139,12 +153,14 @@ public class HubCacheTests
     [Fact]
     public void KnownModels_HaveUniqueAliasesAndTheNotesFacts()
     {
-        Assert.Equal(10, KnownModels.All.Count);
+        Assert.Equal(11, KnownModels.All.Count);
         Assert.Equal(KnownModels.All.Count, KnownModels.All.Select(m => m.Alias).Distinct().Count());
         Assert.All(KnownModels.All, m => Assert.NotNull(HubModelId.TryParse(m.Id)));
         Assert.Equal(0.4110932946205139, KnownModels.Find("audioldm2")!.ScalingFactor);
         Assert.Null(KnownModels.Find("cvssp/audioldm2-large")!.ScalingFactor);
-        Assert.All(KnownModels.All, m => Assert.Equal((16000, LatentAudio.Dsp.MelConfig.AudioLdm16k), (m.SampleRate, m.MelConfig)));
+        Assert.All(KnownModels.All.Where(m => m.CheckpointFile is null), m => Assert.Equal((16000, LatentAudio.Dsp.MelConfig.AudioLdm16k), (m.SampleRate, m.MelConfig)));
+        var k48 = KnownModels.Find("audioldm-48k")!;
+        Assert.Equal(("haoheliu/audioldm_48k", "audioldm_48k.pth", LatentAudio.Dsp.MelConfig.AudioLdm48k), (k48.Id, k48.CheckpointFile, k48.MelConfig));
     }
 }
 

@@ -74,7 +74,8 @@ public sealed class AudioLdmModel : IDisposable
     /// Loads the VAE (and vocoder) of an original AudioLDM/AudioLDM2 checkpoint (<c>.pth</c>, a LatentDiffusion state
     /// dict); the 16 kHz or 48 kHz front-end follows from its tensors' shapes. The identity is the file's sha256.
     /// </summary>
-    public static AudioLdmModel OpenOriginal(string path, ModelParts parts, SessionSettings? settings = null)
+    /// <param name="location">Where it was resolved from (hub id and commit), if it came from the hub.</param>
+    public static AudioLdmModel OpenOriginal(string path, ModelParts parts, SessionSettings? settings = null, ModelLocation? location = null)
     {
         var checkpoint = OriginalCheckpoint.Open(path);
         var layout = checkpoint.Layout;
@@ -86,10 +87,10 @@ public sealed class AudioLdmModel : IDisposable
             if (parts.HasFlag(ModelParts.Vocoder)) vocoder = HifiGanVocoder.FromWeights(layout.Vocoder, checkpoint.VocoderWeights, settings);
             var full = Path.GetFullPath(path);
             var folder = Path.GetDirectoryName(full) ?? full;
-            var identity = new ModelIdentity(full, "", FileSha256(full));
+            var identity = new ModelIdentity(location?.Id ?? full, location?.Revision ?? "", FileSha256(full));
             var loaded = vae;
             var voc = vocoder;
-            return new AudioLdmModel(vae, vocoder, layout.Family.Mel, identity, layout.Vae.ScalingFactor, new ModelLocation(full, null, folder),
+            return new AudioLdmModel(vae, vocoder, layout.Family.Mel, identity, layout.Vae.ScalingFactor, location ?? new ModelLocation(full, null, folder),
                 new Disposer(() => { loaded.Dispose(); voc?.Dispose(); }), IsRandomWeights(folder));
         }
         catch
@@ -103,6 +104,7 @@ public sealed class AudioLdmModel : IDisposable
     /// <summary>Loads the parts asked for from files already on disk.</summary>
     public static AudioLdmModel Open(string spec, ModelLocation location, ModelParts parts, SessionSettings? settings = null)
     {
+        if (OriginalCheckpointFile.Find(location.RootFolder) is { } checkpoint) return OpenOriginal(checkpoint, parts, settings, location);
         AutoencoderKl? vae = null;
         IVocoder? vocoder = null;
         try

@@ -15,7 +15,12 @@ public sealed record KnownModel(
     MelConfig MelConfig,
     /// <summary>The VAE's <c>scaling_factor</c>; null where not confirmed.</summary>
     double? ScalingFactor,
-    string Description)
+    string Description,
+    /// <summary>
+    /// The repo's original-format checkpoint (a whole LatentDiffusion .pth) for a model that has no diffusers layout;
+    /// null for diffusers repos.
+    /// </summary>
+    string? CheckpointFile = null)
 {
     public int SampleRate => MelConfig.SampleRate;
 }
@@ -41,6 +46,9 @@ public static class KnownModels
         new("cvssp/audioldm-m-full", "audioldm-m-full", Mel16k, 0.9138255715370178, "AudioLDM 1 medium"),
         new("cvssp/audioldm-l-full", "audioldm-l-full", Mel16k, 0.9654927849769592, "AudioLDM 1 large"),
         new("ucsd-reach/musicldm", "musicldm", Mel16k, 1.075324296951294, "MusicLDM"),
+        // haoheliu/AudioLDM2@b5786c5 audioldm2/utils.py get_audioldm_48k_config; the hub repo holds only the .pth
+        // (diffusers never converted it). Its scale_factor is read from the checkpoint.
+        new("haoheliu/audioldm_48k", "audioldm-48k", MelConfig.AudioLdm48k, null, "AudioLDM 48 kHz (original checkpoint)", "audioldm_48k.pth"),
     ];
 
     /// <summary>The entry whose alias or id equals <paramref name="name"/> (case-insensitive), or null.</summary>

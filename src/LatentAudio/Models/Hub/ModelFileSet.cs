@@ -13,6 +13,10 @@ public sealed record RequiredFile(IReadOnlyList<string> Candidates)
 /// </summary>
 public static class ModelFileSet
 {
+    /// <summary>The files of <paramref name="known"/>'s repo: its original checkpoint when it has one (the whole file).</summary>
+    public static IReadOnlyList<RequiredFile> For(ModelParts parts, KnownModel? known) =>
+        known?.CheckpointFile is { } checkpoint ? [new([checkpoint])] : For(parts);
+
     public static IReadOnlyList<RequiredFile> For(ModelParts parts)
     {
         var files = new List<RequiredFile>();
