@@ -13,7 +13,7 @@ public static class EmbedderCatalog
     public static IReadOnlyList<EmbedderInfo> All { get; } =
     [
         new("vggish", "VGGish (torchvggish port), 128-d per 0.96 s, fadtk's raw output", VggishEmbedder.Weights, path => VggishEmbedder.Load(path)),
-        // PANNS (wire at merge): new("panns", "PANNs CNN14 16 kHz, 2048-d per clip (audioldm_eval's FD)", Panns.PannsCnn14Embedder.Weights, path => Panns.PannsCnn14Embedder.Load(path)),
+        new("panns", "PANNs CNN14 16 kHz, 2048-d per clip (audioldm_eval's FD)", Panns.PannsCnn14Embedder.Weights, path => Panns.PannsCnn14Embedder.Load(path)),
     ];
 
     public static string Names => string.Join(", ", All.Select(e => e.Name));
