@@ -1,6 +1,6 @@
 """VGGish parity fixture: harritaylor/torchvggish's own code (vggish_input.waveform_to_examples, VGGish network,
 Postprocessor) with deterministic pseudo-random weights that the C# test rebuilds from the same formula (so no
-200 MB weights file is committed). Writes Fixtures/fad/vggish.json and Fixtures/fad/vggish_clip{0,1,2,3}.wav."""
+200 MB weights file is committed). Writes Fixtures/fad/vggish.json, vggish_clip{0,1,2,3}.wav and vggish_pca_numpy.pth."""
 import os
 import sys
 
@@ -44,6 +44,10 @@ pca_means = pseudo_random(128, 101, 0.01)
 model.pproc.pca_eigen_vectors.data = torch.from_numpy(pca_vectors)
 model.pproc.pca_means.data = torch.from_numpy(pca_means.reshape(-1, 1))
 model.eval()
+# The PCA parameters as the published vggish_pca_params-970ea276.pth stores them: numpy float64 arrays in a
+# torch.save dict (the port converts them with torch.as_tensor in VGGish.__init__).
+torch.save({vggish_params.PCA_EIGEN_VECTORS_NAME: pca_vectors.astype(np.float64),
+            vggish_params.PCA_MEANS_NAME: pca_means.astype(np.float64)}, os.path.join(FIXTURES, "vggish_pca_numpy.pth"))
 
 # Four 1.96 s clips (2 examples each): tones and noise, written as 16-bit WAV and read back as the port reads WAV.
 rng = np.random.default_rng(18)

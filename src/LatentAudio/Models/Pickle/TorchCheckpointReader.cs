@@ -73,6 +73,12 @@ public static class TorchCheckpointReader
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (key, value) in dict.Items)
         {
+            if (value is NumpyArrayRef array)
+            {
+                var arrayName = key as string ?? throw InvalidInputException.ForFile(path, "has an array under a key that is not a string");
+                result[arrayName] = array.ToTensor(arrayName);
+                continue;
+            }
             if (value is not TorchTensorRef t) continue; // e.g. a stray int: not a weight
             var name = key as string ?? throw InvalidInputException.ForFile(path, "has a tensor under a key that is not a string");
             if (!keep(name)) continue;
@@ -92,7 +98,7 @@ public static class TorchCheckpointReader
     internal static PickleDict StateDict(string path, object? top)
     {
         if (top is not PickleDict dict) throw InvalidInputException.ForFile(path, "does not hold a dict of tensors");
-        if (!dict.Items.Any(kv => kv.Value is TorchTensorRef))
+        if (!dict.Items.Any(kv => kv.Value is TorchTensorRef or NumpyArrayRef))
             foreach (var wrapper in new[] { "state_dict", "model" })
                 if (dict.Get(wrapper) is PickleDict inner) return inner;
         return dict;

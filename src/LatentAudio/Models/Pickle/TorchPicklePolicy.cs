@@ -19,6 +19,12 @@ public sealed class TorchPicklePolicy : IPicklePolicy
     private static readonly PickleGlobal OrderedDict = new("collections", "OrderedDict");
     private static readonly PickleGlobal RebuildTensorV2 = new("torch._utils", "_rebuild_tensor_v2");
     private static readonly PickleGlobal RebuildParameter = new("torch._utils", "_rebuild_parameter");
+    // numpy arrays saved by torch.save (torchvggish's vggish_pca_params-970ea276.pth holds two): ndarray.__reduce__,
+    // dtype.__reduce__, and protocol 2's spelling of bytes, _codecs.encode(latin-1 text, 'latin1').
+    private static readonly PickleGlobal NumpyReconstruct = new("numpy.core.multiarray", "_reconstruct");
+    private static readonly PickleGlobal NumpyNdarray = new("numpy", "ndarray");
+    private static readonly PickleGlobal NumpyDType = new("numpy", "dtype");
+    private static readonly PickleGlobal CodecsEncode = new("_codecs", "encode");
 
     private static readonly Dictionary<string, TorchDType> StorageTypes = new()
     {
@@ -29,12 +35,13 @@ public sealed class TorchPicklePolicy : IPicklePolicy
     };
 
     public static string AllowedList =>
-        $"{OrderedDict}, {RebuildTensorV2}, {RebuildParameter}, torch.{{{string.Join(",", StorageTypes.Keys)}}}";
+        $"{OrderedDict}, {RebuildTensorV2}, {RebuildParameter}, torch.{{{string.Join(",", StorageTypes.Keys)}}}, {NumpyReconstruct}, {NumpyNdarray}, {NumpyDType}, {CodecsEncode}";
 
     public PickleGlobal FindGlobal(string module, string name)
     {
         var g = new PickleGlobal(module, name);
         if (g == OrderedDict || g == RebuildTensorV2 || g == RebuildParameter) return g;
+        if (g == NumpyReconstruct || g == NumpyNdarray || g == NumpyDType || g == CodecsEncode) return g;
         if (module == "torch" && StorageTypes.ContainsKey(name)) return g;
         throw new PickleRefusedException($"the pickle asks for the global '{module}.{name}', which a tensor state dict does not need (allowed: {AllowedList})");
     }
@@ -50,6 +57,15 @@ public sealed class TorchPicklePolicy : IPicklePolicy
             var storage = args[0] as TorchStorageRef ?? throw new PickleFormatException("_rebuild_tensor_v2 without a storage");
             return new TorchTensorRef(storage, Int(args[1]), Ints(args[2]), Ints(args[3]));
         }
+        if (callable == CodecsEncode)
+        {
+            if (args is not [string text, "latin1"] || text.Any(c => c > 0xFF)) throw new PickleRefusedException("_codecs.encode other than latin-1 bytes");
+            return text.Select(c => (byte)c).ToArray();
+        }
+        if (callable == NumpyDType)
+            return args is [string code, ..] ? new NumpyDTypeRef(code) : throw new PickleFormatException("numpy.dtype without a type code");
+        if (callable == NumpyReconstruct)
+            return args is [PickleGlobal cls, ..] && cls == NumpyNdarray ? new NumpyArrayRef() : throw new PickleRefusedException("_reconstruct of something other than numpy.ndarray");
         if (callable == RebuildParameter)
             return args.Length >= 1 && args[0] is TorchTensorRef t ? t : throw new PickleFormatException("_rebuild_parameter without a tensor");
         throw new PickleRefusedException($"the pickle calls '{callable}', which a tensor state dict does not need");
@@ -59,6 +75,13 @@ public sealed class TorchPicklePolicy : IPicklePolicy
     {
         // state_dict() sets OrderedDict._metadata (module versions) through BUILD: data only, kept out of the result.
         if (target is PickleDict && state is PickleDict or null) return;
+        if (target is NumpyArrayRef array) { array.SetState(state); return; }
+        if (target is NumpyDTypeRef dtype)
+        {
+            // (version, byteorder, subarray, names, fields, elsize, alignment, flags)
+            dtype.ByteOrder = state is object?[] { Length: >= 2 } t && t[1] is string order ? order : throw new PickleFormatException("a numpy dtype state without a byte order");
+            return;
+        }
         throw new PickleRefusedException($"the pickle sets the state of a {target?.GetType().Name ?? "None"}, which a tensor state dict does not need");
     }
 

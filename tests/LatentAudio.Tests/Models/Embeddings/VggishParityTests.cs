@@ -119,6 +119,24 @@ public sealed class VggishParityTests : IClassFixture<VggishParityTests.Model>
 
     // Measured: relative error 8.7e-6; tolerance 1e-4. The distance between these random-weight sets is small
     // (2.5e-3) next to the embeddings' size (~0.2), so their float32 differences weigh more than on real data.
+    /// <summary>The PCA file as published: numpy float64 arrays in a torch.save dict (Fixtures/fad/vggish_pca_numpy.pth).</summary>
+    [Fact]
+    public void PcaParametersAreReadFromNumpyArrays()
+    {
+        var path = TestPaths.Fixtures("fad", "vggish_pca_numpy.pth");
+        var tensors = LatentAudio.Models.Pickle.TorchCheckpointReader.Read(path);
+        Assert.Equal([128, 128], tensors[VggishPostprocessor.EigenVectorsName].Shape);
+        Assert.Equal([128], tensors[VggishPostprocessor.MeansName].Shape);
+        Assert.Equal(PseudoRandom(128 * 128, 100, 0.25), tensors[VggishPostprocessor.EigenVectorsName].Data);
+        Assert.Equal(PseudoRandom(128, 101, 0.01), tensors[VggishPostprocessor.MeansName].Data);
+        var fromFile = VggishPostprocessor.From(tensors, path);
+        var clip = Fixture.Value.GetProperty("clips")[1];
+        var activated = Rows(clip.GetProperty("activated"));
+        var expected = Rows(clip.GetProperty("postprocessed"));
+        for (int e = 0; e < activated.Length; e++)
+            Assert.True(expected[e].Zip(fromFile.Apply(activated[e])).All(p => Math.Abs(p.First - p.Second) <= 1));
+    }
+
     [Fact]
     public void FrechetDistanceOfTheEmbeddingsMatchesFadtk()
     {
