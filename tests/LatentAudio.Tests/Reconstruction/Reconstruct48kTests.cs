@@ -9,6 +9,7 @@ namespace LatentAudio.Tests.Reconstruction;
 /// </summary>
 public class Reconstruct48kTests
 {
+
     private static string Checkpoint => TestPaths.Fixtures("models", "audioldm48k", "audioldm48k_tiny.pth");
 
     [Theory]
@@ -35,6 +36,32 @@ public class Reconstruct48kTests
             Assert.Equal((long)Math.Round(input.Length * 48000.0 / inputRate), y.Length);
             Assert.Contains(y.Channel(0), v => v != 0);
         }
+    }
+
+    [Fact]
+    public void StageCommandsAndExportRunOnTheCheckpoint()
+    {
+        using var dir = new TestPaths.TempDir();
+        var mel = LatentAudio.Tensors.NpyFile.Read(LatentAudio.Tests.Models.Tiny48kCheckpoint.File("log_mel.npy"));
+        LatentAudio.Tensors.NpyFile.Write(dir.File("mel.npy"), mel);
+        var (code, _, err) = Cli.Run("encode-latent", dir.File("mel.npy"), "--model", Checkpoint, "-o", dir.File("z.npy"));
+        Assert.True(code == 0, err);
+        var z = LatentAudio.Tensors.NpyFile.Read(dir.File("z.npy"));
+        // The original AutoencoderKL's posterior mean (make_golden.py), through the command.
+        Assert.True(z.MaxAbsDifference(LatentAudio.Tensors.NpyFile.Read(LatentAudio.Tests.Models.Tiny48kCheckpoint.File("posterior_mean.npy")).Reshape(16, 8, 32)) <= 3e-5f);
+        (code, _, err) = Cli.Run("decode-latent", dir.File("z.npy"), "--model", Checkpoint, "-o", dir.File("mel_hat.npy"));
+        Assert.True(code == 0, err);
+        Assert.Equal([64, 256], LatentAudio.Tensors.NpyFile.Read(dir.File("mel_hat.npy")).Shape);
+        (code, _, err) = Cli.Run("vocode", dir.File("mel_hat.npy"), "--model", Checkpoint, "-o", dir.File("y.wav"));
+        Assert.True(code == 0, err);
+        var y = AudioFile.Read(dir.File("y.wav"));
+        Assert.Equal((48000, 480 * 64 + 16), (y.SampleRate, (int)y.Length));
+        (code, _, err) = Cli.Run("export-onnx", Checkpoint, "-o", dir.File("onnx"));
+        Assert.True(code == 0, err);
+        var meta = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.File("onnx"), "latentaudio_model.json")))!;
+        Assert.Equal((48000, 256, 8, 480), (meta["mel"]!["sample_rate"]!.GetValue<int>(), meta["mel"]!["n_mels"]!.GetValue<int>(),
+            meta["vae"]!["downsample_factor"]!.GetValue<int>(), meta["vocoder"]!["samples_per_frame"]!.GetValue<int>()));
+        Assert.True(File.Exists(Path.Combine(dir.File("onnx"), "vocoder.onnx")));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class DecodeLatentCommand : ICommand
         var output = ModelCommandOptions.RequireOutput(args);
         var options = ModelCommandOptions.Read(args);
         var latent = ModelCommandOptions.ReadNpy(args.Positionals(1, 1)[0], "latent").SqueezeLeading(3);
-        using var vae = AutoencoderKl.Load(options.Resolve(ModelParts.Vae), options.Session);
+        using var vae = options.LoadVae();
         var mel = vae.Decode(latent);
         mel = vae.Config.OutChannels == 1 ? mel.Reshape(mel.Shape[2..]) : mel.Reshape(mel.Shape[1..]);
         NpyFile.Write(output, mel, options.Force);

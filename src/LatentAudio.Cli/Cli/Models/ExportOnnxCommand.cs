@@ -23,15 +23,23 @@ public sealed class ExportOnnxCommand : ICommand
         var output = ModelCommandOptions.RequireOutput(args);
         bool force = args.Flag("--force", "-f");
         var spec = args.Positionals(1, 1)[0];
+        if (LatentAudio.Models.Original.OriginalCheckpointFile.Find(spec) is { } pth)
+            return Report(context, OnnxExport.Export(LatentAudio.Models.Original.OriginalCheckpoint.Open(pth), Path.GetFullPath(pth), null, output, force));
         var parts = Directory.Exists(spec)
             ? (Directory.Exists(Path.Combine(spec, "vae")) ? ModelParts.Vae : 0) | (Directory.Exists(Path.Combine(spec, "vocoder")) ? ModelParts.Vocoder : 0)
             : ModelParts.All;
         if (parts == 0) throw InvalidInputException.ForFile(spec, "has neither vae/ nor vocoder/");
         var location = ModelResolver.Resolve(spec, parts);
+        if (LatentAudio.Models.Original.OriginalCheckpointFile.Find(location.RootFolder) is { } cached)
+            return Report(context, OnnxExport.Export(LatentAudio.Models.Original.OriginalCheckpoint.Open(cached), location.Id, location.Revision, output, force));
         // the metadata describes the model's own front-end, decided in one place (the model object)
         int? vocoderRate = parts.HasFlag(ModelParts.Vocoder) ? LatentAudio.Models.Config.VocoderConfig.Load(Path.Combine(location.VocoderFolder, "config.json")).SamplingRate : null;
         var mel = LatentAudio.Models.AudioLdm.AudioLdmModel.MelConfigFor(spec, location, vocoderRate);
-        var files = OnnxExport.Export(location, mel, output, force);
+        return Report(context, OnnxExport.Export(location, mel, output, force));
+    }
+
+    private static int Report(CliContext context, IReadOnlyList<string> files)
+    {
         foreach (var f in files) context.Out.WriteLine($"{f} ({new FileInfo(f).Length:N0} bytes)");
         return CliApp.ExitOk;
     }

@@ -1,5 +1,8 @@
 using LatentAudio.Models;
 using LatentAudio.Models.Onnx;
+using LatentAudio.Models.Original;
+using LatentAudio.Models.Vae;
+using LatentAudio.Models.Vocoder;
 using LatentAudio.Tensors;
 
 namespace LatentAudio.Cli.Models;
@@ -8,7 +11,7 @@ namespace LatentAudio.Cli.Models;
 internal sealed record ModelCommandOptions(string Model, SessionSettings Session, bool Force)
 {
     public const string Help =
-        "  --model M       model folder holding vae/ and/or vocoder/, a hub id or a known name such as audioldm2 (required)\n" +
+        "  --model M       model folder holding vae/ and/or vocoder/, an original .pth checkpoint, a hub id or a known name such as audioldm2 (required)\n" +
         "  --threads N     ONNX Runtime intra-op threads (default: the cores available)\n" +
         "  --provider P    cpu (default) or cuda\n" +
         "  --force         overwrite an existing output file (default: refuse)";
@@ -25,6 +28,32 @@ internal sealed record ModelCommandOptions(string Model, SessionSettings Session
     }
 
     public ModelLocation Resolve(ModelParts parts) => ModelResolver.Resolve(Model, parts);
+
+    /// <summary>The VAE of --model: a diffusers folder/hub repo, or an original .pth (file, folder or hub alias).</summary>
+    public AutoencoderKl LoadVae()
+    {
+        var checkpoint = OpenCheckpoint(ModelParts.Vae, out var location);
+        return checkpoint is not null ? AutoencoderKl.FromWeights(checkpoint.Layout.Vae, checkpoint.VaeWeights, Session) : AutoencoderKl.Load(location!, Session);
+    }
+
+    /// <summary>The vocoder of --model, from the same kinds of model as <see cref="LoadVae"/>.</summary>
+    public HifiGanVocoder LoadVocoder()
+    {
+        var checkpoint = OpenCheckpoint(ModelParts.Vocoder, out var location);
+        return checkpoint is not null ? HifiGanVocoder.FromWeights(checkpoint.Layout.Vocoder, checkpoint.VocoderWeights, Session) : HifiGanVocoder.Load(location!, Session);
+    }
+
+    private OriginalCheckpoint? OpenCheckpoint(ModelParts parts, out ModelLocation? location)
+    {
+        location = null;
+        var file = OriginalCheckpointFile.Find(Model);
+        if (file is null)
+        {
+            location = Resolve(parts);
+            file = OriginalCheckpointFile.Find(location.RootFolder);
+        }
+        return file is null ? null : OriginalCheckpoint.Open(file);
+    }
 
     /// <summary>Reads a float32 .npy input; anything else is refused with a hint.</summary>
     public static Tensor ReadNpy(string path, string what)

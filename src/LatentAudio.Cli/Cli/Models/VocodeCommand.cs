@@ -30,7 +30,7 @@ public sealed class VocodeCommand : ICommand
         bool npy = output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
         if (!npy && !output.EndsWith(".wav", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"output '{output}' must end in .wav or .npy");
-        using var vocoder = HifiGanVocoder.Load(options.Resolve(ModelParts.Vocoder), options.Session);
+        using var vocoder = options.LoadVocoder();
         var wave = vocoder.Vocode(mel);
         if (npy) NpyFile.Write(output, wave, options.Force);
         else WavWriter.Write(output, AudioBuffer.Mono(wave.Data, vocoder.SampleRate), format, options.Force);

@@ -22,12 +22,29 @@ public static class OnnxExport
     {
         bool hasVae = Directory.Exists(model.VaeFolder), hasVocoder = Directory.Exists(model.VocoderFolder);
         if (!hasVae && !hasVocoder) throw InvalidInputException.ForFile(model.RootFolder, "has neither vae/ nor vocoder/");
+        return Write(model.Id, model.Revision, mel, outputFolder, overwrite,
+            hasVae ? () => AutoencoderKl.BuildGraphs(model.VaeFolder) : null,
+            hasVocoder ? () => HifiGanVocoder.BuildGraph(model.VocoderFolder) : null);
+    }
+
+    /// <summary>Exports the VAE and vocoder of an original checkpoint (<c>.pth</c>) with its own front-end.</summary>
+    public static IReadOnlyList<string> Export(Original.OriginalCheckpoint checkpoint, string id, string? revision, string outputFolder, bool overwrite)
+    {
+        var layout = checkpoint.Layout;
+        return Write(id, revision, layout.Family.Mel, outputFolder, overwrite,
+            () => (layout.Vae, VaeGraphs.BuildEncoder(layout.Vae, checkpoint.VaeWeights), VaeGraphs.BuildDecoder(layout.Vae, checkpoint.VaeWeights)),
+            () => (layout.Vocoder, HifiGanGraph.Build(layout.Vocoder, checkpoint.VocoderWeights)));
+    }
+
+    private static IReadOnlyList<string> Write(string id, string? revision, Dsp.MelConfig mel, string outputFolder, bool overwrite,
+        Func<(VaeConfig, BuiltGraph, BuiltGraph)>? vae, Func<(VocoderConfig, BuiltGraph)>? vocoder)
+    {
         Directory.CreateDirectory(outputFolder);
         var written = new List<string>();
-        var meta = new JsonObject { ["model"] = model.Id, ["revision"] = model.Revision, ["producer"] = "LatentAudio", ["opset"] = GraphBuilder.Opset };
-        if (hasVae)
+        var meta = new JsonObject { ["model"] = id, ["revision"] = revision, ["producer"] = "LatentAudio", ["opset"] = GraphBuilder.Opset };
+        if (vae is not null)
         {
-            var (config, encoder, decoder) = AutoencoderKl.BuildGraphs(model.VaeFolder);
+            var (config, encoder, decoder) = vae();
             written.Add(Write(outputFolder, EncoderFile, encoder, overwrite));
             written.Add(Write(outputFolder, DecoderFile, decoder, overwrite));
             meta["vae"] = new JsonObject
@@ -40,9 +57,9 @@ public static class OnnxExport
                 ["scaling_note"] = "not applied inside the graphs; diffusion-space latent = mean * scaling_factor",
             };
         }
-        if (hasVocoder)
+        if (vocoder is not null)
         {
-            var (config, graph) = HifiGanVocoder.BuildGraph(model.VocoderFolder);
+            var (config, graph) = vocoder();
             written.Add(Write(outputFolder, VocoderFile, graph, overwrite));
             meta["vocoder"] = new JsonObject
             {

@@ -6,7 +6,7 @@ namespace LatentAudio.Models.Original;
 /// </summary>
 public static class OriginalCheckpointFile
 {
-    public static readonly string[] Extensions = [".pth", ".ckpt"];
+    public static IReadOnlyList<string> Extensions { get; } = [".pth", ".ckpt"];
 
     /// <summary>The checkpoint file <paramref name="spec"/> names, or null when it names something else.</summary>
     public static string? Find(string spec)

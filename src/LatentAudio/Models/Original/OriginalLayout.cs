@@ -54,10 +54,11 @@ public sealed record OriginalLayout(OriginalFamily Family, VaeConfig Vae, Vocode
             ModelInDim: convPre[1],
             SamplingRate: family.Mel.SampleRate,
             UpsampleInitialChannel: convPre[0],
-            UpsampleRates: family.UpsampleRates,
-            UpsampleKernelSizes: family.UpsampleKernelSizes,
-            ResblockKernelSizes: family.ResblockKernelSizes,
-            ResblockDilationSizes: family.ResblockDilationSizes,
+            // Copies: the config is the caller's, the family's arrays are shared.
+            UpsampleRates: [.. family.UpsampleRates],
+            UpsampleKernelSizes: [.. family.UpsampleKernelSizes],
+            ResblockKernelSizes: [.. family.ResblockKernelSizes],
+            ResblockDilationSizes: family.ResblockDilationSizes.Select(d => d.ToArray()).ToArray(),
             LeakyReluSlope: 0.1, // hifigan/models.py LRELU_SLOPE
             NormalizeBefore: false);
         var layout = new OriginalLayout(family, vae, vocoder);
