@@ -13,8 +13,24 @@ namespace LatentAudio.Models.Bench;
 /// pays before ONNX Runtime: the sha256 of config and weights (the cache key) and reading + checking the entries.
 /// </summary>
 /// <param name="UncachedSeconds">The first load of the process: it also pays the one-off start-up of ONNX Runtime and the JIT.</param>
-public sealed record LoadBenchmarkResult(string Model, int Threads, double UncachedSeconds, double ColdSeconds, double WarmSeconds,
-    double KeySeconds, double ReadSeconds, long CacheBytes, int CacheEntries);
+public sealed record LoadBenchmarkResult(string Model, int Threads, LoadTime Uncached, LoadTime Cold, LoadTime Warm,
+    LoadTime Key, LoadTime Read, long CacheBytes, int CacheEntries);
+
+/// <summary>Wall seconds and process CPU seconds (all threads) of one timed step: on a shared, oversubscribed machine
+/// the CPU seconds move far less with the load than the wall time.</summary>
+public readonly record struct LoadTime(double Wall, double Cpu)
+{
+    public static LoadTime Measure(Action work)
+    {
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        work();
+        double wall = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        return new LoadTime(wall, (process.TotalProcessorTime - cpu).TotalSeconds);
+    }
+}
 
 public static class LoadBenchmark
 {
@@ -22,10 +38,10 @@ public static class LoadBenchmark
     {
         if (Directory.Exists(emptyCacheFolder) && Directory.EnumerateFileSystemEntries(emptyCacheFolder).Any())
             throw new InvalidInputException($"{emptyCacheFolder}: the cold load needs an empty cache folder");
-        double uncached = TimeLoad(model, settings with { GraphCacheFolder = null });
+        var uncached = TimeLoad(model, settings with { GraphCacheFolder = null });
         var cached = settings with { GraphCacheFolder = emptyCacheFolder };
-        double cold = TimeLoad(model, cached);
-        double warm = TimeLoad(model, cached);
+        var cold = TimeLoad(model, cached);
+        var warm = TimeLoad(model, cached);
         var cache = new GraphCache(emptyCacheFolder);
         var entries = cache.Entries();
         return new LoadBenchmarkResult(model.Id, settings.Threads, uncached, cold, warm, TimeKey(model), TimeRead(entries),
@@ -33,18 +49,28 @@ public static class LoadBenchmark
     }
 
     /// <summary>Seconds to load the VAE and the vocoder with <paramref name="settings"/> (until both sessions exist).</summary>
-    public static double TimeLoad(ModelLocation model, SessionSettings settings)
+    public static LoadTime TimeLoad(ModelLocation model, SessionSettings settings)
     {
-        var clock = Stopwatch.StartNew();
-        using var vae = AutoencoderKl.Load(model, settings);
-        using var vocoder = HifiGanVocoder.Load(model, settings);
-        return clock.Elapsed.TotalSeconds;
+        AutoencoderKl? vae = null;
+        HifiGanVocoder? vocoder = null;
+        try
+        {
+            return LoadTime.Measure(() =>
+            {
+                vae = AutoencoderKl.Load(model, settings);
+                vocoder = HifiGanVocoder.Load(model, settings);
+            });
+        }
+        finally
+        {
+            vae?.Dispose();
+            vocoder?.Dispose();
+        }
     }
 
     /// <summary>The cache key's cost: sha256 of both config and weights files, as a cached load computes them.</summary>
-    private static double TimeKey(ModelLocation model)
+    private static LoadTime TimeKey(ModelLocation model) => LoadTime.Measure(() =>
     {
-        var clock = Stopwatch.StartNew();
         foreach (var (folder, weights, bin) in new[]
                  {
                      (model.VaeFolder, AutoencoderKl.WeightsFile, AutoencoderKl.PyTorchWeightsFile),
@@ -55,14 +81,9 @@ public static class LoadBenchmark
             var files = new GraphFiles(Path.Combine(folder, "config.json"), File.Exists(path) ? path : Path.Combine(folder, bin));
             _ = files.ConfigSha256 + files.WeightsSha256;
         }
-        return clock.Elapsed.TotalSeconds;
-    }
+    });
 
     /// <summary>Reading every entry and checking its XxHash128, as a cached load does before ONNX Runtime sees it.</summary>
-    private static double TimeRead(IReadOnlyList<string> entries)
-    {
-        var clock = Stopwatch.StartNew();
-        foreach (var e in entries) _ = XxHash128.Hash(File.ReadAllBytes(e));
-        return clock.Elapsed.TotalSeconds;
-    }
+    private static LoadTime TimeRead(IReadOnlyList<string> entries) =>
+        LoadTime.Measure(() => { foreach (var e in entries) _ = XxHash128.Hash(File.ReadAllBytes(e)); });
 }
