@@ -105,7 +105,7 @@ public sealed class MetricsCommand : ICommand
                 ["direction"] = m.Info.Direction,
                 ["ideal"] = m.Info.Ideal is double i && double.IsFinite(i) ? i : m.Info.Ideal is double j ? j.ToString(CultureInfo.InvariantCulture) : null,
                 ["definition"] = m.Info.Definition, ["parameters"] = m.Info.Parameters,
-                ["reference"] = m.Info.Reference, ["rate"] = m.Info.Rate,
+                ["reference"] = m.Info.Reference, ["rate"] = m.Info.Rate, ["level_dependent"] = m.Info.LevelDependent,
             }).ToArray());
             w.WriteLine(arr.ToJsonString(JsonOptions));
             return;
@@ -118,6 +118,7 @@ public sealed class MetricsCommand : ICommand
             w.WriteLine($"    parameters: {i.Parameters}");
             w.WriteLine($"    rate:       {i.Rate}");
             w.WriteLine($"    reference:  {i.Reference}");
+            if (i.LevelDependent) w.WriteLine("    level:      depends on absolute level (reconstruct and evaluate name the domain)");
         }
     }
 

@@ -67,6 +67,9 @@ internal static class DecoderLibrary
 
         public override int Read(byte[] buffer, int offset, int count)
         {
+            // Checked here, unmarked: arguments out of range are the library's own mistake, made on damaged data (AFL
+            // finding read_args_out_of_range.ogg: NVorbis 0.10.5 asks for a count past the end of its own buffer).
+            ValidateBufferArguments(buffer, offset, count);
             try { return inner.Read(buffer, offset, count); }
             catch (Exception e) { throw new OwnCodeFault(e); }
         }

@@ -77,6 +77,21 @@ public class DecoderLibraryTests
         Assert.Contains(path, line);
     }
 
+    /// <summary>
+    /// AFL findings of the first campaign on the fixed code (2026-12-05): NVorbis asks the stream it reads for a count
+    /// past the end of its own buffer, and the stream's argument check threw from our side of the call. That is the
+    /// library's mistake on damaged data: an input error, not a crash.
+    /// </summary>
+    [Theory]
+    [InlineData("read_args_out_of_range.ogg")]
+    [InlineData("read_args_out_of_range_b.ogg")]
+    public void ReadArgumentsOutOfRangeFromTheLibraryAreBadData(string file)
+    {
+        var path = TestPaths.Fixtures("reliability", "regressions", "ogg", file);
+        var e = Assert.Throws<InvalidInputException>(() => AudioFile.Read(path));
+        Assert.StartsWith(path + ": Ogg Vorbis decoding failed (ArgumentOutOfRangeException", e.Message);
+    }
+
     [Theory]
     [InlineData(typeof(InvalidDataException), true)]
     [InlineData(typeof(EndOfStreamException), true)]

@@ -106,6 +106,9 @@ public sealed class MetricsCommandTests
         Assert.Equal(0, jcode);
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(LatentAudio.Metrics.MetricRegistry.All.Count, doc.RootElement.GetArrayLength());
+        // the loudness figures are the level-dependent ones (issue 16 item 10)
+        Assert.Equal(["lufs_ref", "lufs_deg", "lufs_diff"], doc.RootElement.EnumerateArray()
+            .Where(m => m.GetProperty("level_dependent").GetBoolean()).Select(m => m.GetProperty("key").GetString()));
     }
 
     [Fact]
