@@ -42,7 +42,9 @@ public sealed record OutputFad(string Network, string WeightsSha256, int Items, 
         if (first is null) return null;
         var reference = new EmbeddingStatistics(first.Reference.Dimension);
         var degraded = new EmbeddingStatistics(first.Output.Dimension);
-        var degradedVectors = new List<float[]>();
+        // FAD∞ redraws from the output's vectors: kept only when there are enough of them for it.
+        long outputCount = rows.Sum(r => (long)(r.Embedding?.Output.Count ?? 0));
+        var degradedVectors = FadInfinity.Allows(outputCount) ? new List<float[]>() : null;
         int items = 0;
         foreach (var e in rows.Select(r => r.Embedding))
         {

@@ -224,3 +224,42 @@ public class OutputFadTests
         Assert.Contains("different networks", e.Message);
     }
 }
+
+/// <summary>FAD∞ in the summary, and how <c>--fad</c>'s optional value is read.</summary>
+public class OutputFadInfinityAndArgsTests
+{
+    [Fact]
+    public void AnOutputWithMoreThan500VectorsHasFadInfinityOfItsIdOrderedVectors()
+    {
+        var random = new Random(7);
+        float[] V(double shift) => [(float)(random.NextDouble() + shift), (float)random.NextDouble(), (float)(random.NextDouble() * 3)];
+        var rows = Enumerable.Range(0, 260).Select(i => new EvaluationRow
+        {
+            Id = $"i{i:000}", Category = "x", Model = new ModelRef("m", "", "s"), Output = "vae_vocoder", Settings = "s",
+            Embedding = new ItemEmbedding("vggish", "w", EmbeddingVectors.Of([V(0), V(0)], 3), EmbeddingVectors.Of([V(0.2), V(0.2)], 3)),
+        }).ToList();
+        var fad = EvaluationSummary.Build(rows)["all"].Models["m"].Fad!["vae_vocoder"];
+        Assert.Equal(520, fad.DegradedCount);
+        var inf = fad.Result!.Infinity!;
+        Assert.Equal(FadInfinity.DefaultSteps, inf.Points.Count);
+        var reference = EmbeddingStatistics.Of(rows.SelectMany(r => r.Embedding!.Reference.Vectors()).ToList(), 3);
+        var expected = FadInfinity.Estimate(reference, rows.SelectMany(r => r.Embedding!.Output.Vectors()).ToList(), OutputFad.InfinitySeed)!;
+        Assert.Equal(expected.Score, inf.Score);
+
+        var few = EvaluationSummary.Build(rows.Take(250).ToList())["all"].Models["m"].Fad!["vae_vocoder"];
+        Assert.Equal(500, few.DegradedCount);
+        Assert.Null(few.Result!.Infinity);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--fad", "data/" }, "vggish", "data/")]
+    [InlineData(new[] { "--fad", "panns", "data/" }, "panns", "data/")]
+    [InlineData(new[] { "data/", "--fad=panns" }, "panns", "data/")]
+    [InlineData(new[] { "data/", "--fad" }, "vggish", "data/")]
+    public void FadTakesANetworkNameOnlyWhenOneFollows(string[] tokens, string expected, string positional)
+    {
+        var args = new LatentAudio.Cli.CommandArgs(tokens);
+        Assert.Equal(expected, args.OptionalValue("--fad", ["vggish", "panns"], "vggish"));
+        Assert.Equal([positional], args.Positionals());
+    }
+}
