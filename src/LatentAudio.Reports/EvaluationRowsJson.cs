@@ -107,10 +107,13 @@ public static class EmbeddingJson
     public static ItemEmbedding Read(JsonObject o)
     {
         int dimension = (int)o["dimension"]!;
+        if (dimension < 1) throw new FormatException($"embedding dimension {dimension}");
         EmbeddingVectors Side(string name)
         {
             var side = o[name]!.AsObject();
-            return EmbeddingVectors.FromBase64((string)side["f32le"]!, dimension, (int)side["count"]!);
+            int count = (int)side["count"]!;
+            if (count < 0) throw new FormatException($"embedding count {count}");
+            return EmbeddingVectors.FromBase64((string)side["f32le"]!, dimension, count);
         }
         return new ItemEmbedding((string)o["network"]!, (string)o["weights_sha256"]!, Side("reference"), Side("output"));
     }

@@ -216,6 +216,21 @@ public class OutputFadTests
         Assert.Equal("vggish", back.Embedding.Network);
     }
 
+    [Theory]
+    [InlineData("\"dimension\":3", "\"dimension\":0")]
+    [InlineData("\"count\":2", "\"count\":5")]
+    [InlineData("\"count\":2", "\"count\":-2")]
+    public void ARowWithBrokenVectorsIsNamedByItsLine(string from, string to)
+    {
+        using var dir = new TestPaths.TempDir();
+        var path = dir.File("rows.jsonl");
+        var good = EvaluationRowsJson.Line(Row("a", "x", Vectors(1, 1), Vectors(2, 2)));
+        Assert.Contains(from, good);
+        File.WriteAllText(path, good + "\n" + good.Replace(from, to) + "\n");
+        var e = Assert.Throws<InvalidInputException>(() => EvaluationRowsJson.ReadFile(path));
+        Assert.Contains("rows.jsonl:2", e.Message);
+    }
+
     [Fact]
     public void RowsOfDifferentNetworksAreRefused()
     {
