@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LatentAudio.Metrics;
+using LatentAudio.Metrics.Distribution;
 using LatentAudio.Study;
 
 namespace LatentAudio.Reports;
@@ -35,6 +36,7 @@ public static class EvaluationRowsJson
             foreach (var (stage, sec) in row.StageSeconds) s[stage] = sec;
             node["seconds"] = s;
         }
+        if (row.Embedding is { } e) node["embedding"] = EmbeddingJson.Write(e);
         return node.ToJsonString(Compact);
     }
 
@@ -54,6 +56,7 @@ public static class EvaluationRowsJson
             Model = new ModelRef((string)model["id"]!, (string?)model["revision"] ?? "", (string?)model["sha256"] ?? ""),
             Output = (string)o["output"]!, Settings = (string)o["settings"]!,
             Failure = (string?)o["failure"], Metrics = metrics, Kbps = (double?)o["kbps"], StageSeconds = seconds,
+            Embedding = o["embedding"] is JsonObject e ? EmbeddingJson.Read(e) : null,
         };
     }
 
@@ -81,6 +84,38 @@ public static class EvaluationRowsJson
             start = nl + 1;
         }
         return (rows, end, end < bytes.Length);
+    }
+}
+
+/// <summary>
+/// A row's embeddings: <c>{"network", "weights_sha256", "dimension", "reference": {"count", "f32le"}, "output": {...}}</c>,
+/// each side's vectors as base64 of their float32 values little-endian, row-major (count × dimension).
+/// </summary>
+public static class EmbeddingJson
+{
+    public static JsonObject Write(ItemEmbedding e) => new()
+    {
+        ["network"] = e.Network,
+        ["weights_sha256"] = e.WeightsSha256,
+        ["dimension"] = e.Reference.Dimension,
+        ["reference"] = Side(e.Reference),
+        ["output"] = Side(e.Output),
+    };
+
+    private static JsonObject Side(EmbeddingVectors v) => new() { ["count"] = v.Count, ["f32le"] = v.ToBase64() };
+
+    public static ItemEmbedding Read(JsonObject o)
+    {
+        int dimension = (int)o["dimension"]!;
+        if (dimension < 1) throw new FormatException($"embedding dimension {dimension}");
+        EmbeddingVectors Side(string name)
+        {
+            var side = o[name]!.AsObject();
+            int count = (int)side["count"]!;
+            if (count < 0) throw new FormatException($"embedding count {count}");
+            return EmbeddingVectors.FromBase64((string)side["f32le"]!, dimension, count);
+        }
+        return new ItemEmbedding((string)o["network"]!, (string)o["weights_sha256"]!, Side("reference"), Side("output"));
     }
 }
 

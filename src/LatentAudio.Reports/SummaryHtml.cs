@@ -94,6 +94,15 @@ public static class SummaryHtml
                     sb.AppendLine($"<td>{E(SummaryJson.Cell(m.Attribution.GetValueOrDefault(k)))}</td></tr>");
                 }
                 sb.AppendLine("</tbody></table></div>");
+                if (m.Fad is { } fad)
+                {
+                    sb.AppendLine($"<div class=\"scroll\"><table class=\"fad\" data-category=\"{E(c)}\" data-model=\"{E(model)}\"><thead><tr>" +
+                        "<th>output</th><th>FD</th><th>n_ref</th><th>n_deg</th><th>FAD∞</th><th>embedding</th><th>weights sha256</th></tr></thead><tbody>");
+                    foreach (var (o, f) in fad)
+                        foreach (var cells in SummaryJson.FadCells(o, f))
+                            sb.AppendLine("<tr>" + string.Concat(cells.Select(x => $"<td>{E(x)}</td>")) + "</tr>");
+                    sb.AppendLine("</tbody></table></div>");
+                }
             }
         sb.AppendLine("</body></html>");
         return sb.ToString();

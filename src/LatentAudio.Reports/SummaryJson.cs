@@ -35,16 +35,37 @@ public static class SummaryJson
                 foreach (var (o, metrics) in m.Outputs) outputs[o] = Metrics(metrics);
                 var rd = new JsonArray();
                 foreach (var p in m.RateDistortion) rd.Add(new JsonObject { ["output"] = p.Output, ["family"] = p.Family, ["kbps"] = p.Kbps });
-                models[id] = new JsonObject
+                var model = new JsonObject
                 {
                     ["revision"] = m.Model.Revision, ["sha256"] = m.Model.Sha256, ["failures"] = m.Failures,
                     ["outputs"] = outputs, ["attribution"] = Metrics(m.Attribution), ["rate_distortion"] = rd,
                 };
+                if (m.Fad is { } fad)
+                {
+                    var f = new JsonObject();
+                    foreach (var (o, of) in fad) f[o] = Fad(of);
+                    model["fad"] = f;
+                }
+                models[id] = model;
             }
             node[name] = new JsonObject { ["items"] = c.Items, ["failures"] = c.Failures, ["failure_reasons"] = reasons, ["models"] = models };
         }
         return node;
     }
+
+    /// <summary>One output's Fréchet distance: fd (null below two vectors a side), n per side, FAD∞ when n allows.</summary>
+    private static JsonObject Fad(OutputFad f) => new()
+    {
+        ["embedding"] = f.Network,
+        ["weights_sha256"] = f.WeightsSha256,
+        ["items"] = f.Items,
+        ["n_ref"] = f.ReferenceCount,
+        ["n_deg"] = f.DegradedCount,
+        ["fd"] = f.Result?.Distance,
+        ["fad_inf"] = f.Result?.Infinity is { } inf
+            ? new JsonObject { ["score"] = inf.Score, ["slope"] = inf.Slope, ["r2"] = inf.RSquared, ["points"] = inf.Points.Count }
+            : null,
+    };
 
     private static JsonObject Metrics(SortedDictionary<string, MetricStats> metrics)
     {
@@ -96,8 +117,20 @@ public static class SummaryJson
                         sb.Append(string.Join(",", Csv(cat), Csv(model), Csv(output), Csv(k), s.N.ToString(CultureInfo.InvariantCulture),
                             s.NoValue.ToString(CultureInfo.InvariantCulture), s.Failures.ToString(CultureInfo.InvariantCulture),
                             Number(s.Mean), Number(s.Sd), Number(s.Median), Number(s.CiLow), Number(s.CiHigh))).Append('\n');
+                foreach (var (output, f) in m.Fad ?? [])
+                    foreach (var (k, v) in FadCsvValues(f))
+                        sb.Append(string.Join(",", Csv(cat), Csv(model), Csv(output), Csv(k), f.DegradedCount.ToString(CultureInfo.InvariantCulture),
+                            "", m.Failures.ToString(CultureInfo.InvariantCulture), Number(v), "", "", "", "")).Append('\n');
             }
         return sb.ToString();
+    }
+
+    /// <summary>The Fréchet distance's lines of summary.csv: metric <c>fd_NETWORK</c> (and <c>fad_inf_NETWORK</c> when
+    /// the output has enough vectors), n = the output's vectors, the value as the mean; n_ref is in summary.json.</summary>
+    private static IEnumerable<(string Metric, double? Value)> FadCsvValues(OutputFad f)
+    {
+        yield return ("fd_" + f.Network, f.Result?.Distance);
+        if (f.Result?.Infinity is { } inf) yield return ("fad_inf_" + f.Network, inf.Score);
     }
 
     private static string Csv(string s) => s.IndexOfAny([',', '"', '\n']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
@@ -125,6 +158,7 @@ public static class SummaryJson
                     sb.Append(string.Join(" | ", outputs.Select(o => Cell(m.Outputs[o].GetValueOrDefault(k)))));
                     sb.Append(" | ").Append(Cell(m.Attribution.GetValueOrDefault(k))).Append(" |\n");
                 }
+                if (m.Fad is { } fad) sb.Append('\n').Append(FadTable(fad));
                 if (m.RateDistortion.Count > 0)
                 {
                     sb.Append("\n| output | family | kbps |\n| --- | --- | --- |\n");
@@ -133,6 +167,25 @@ public static class SummaryJson
             }
         }
         return sb.ToString();
+    }
+
+    /// <summary>The Markdown table of a model's Fréchet distances per output, with n per side and the network.</summary>
+    public static string FadTable(SortedDictionary<string, OutputFad> fad)
+    {
+        var sb = new StringBuilder("| output | FD | n_ref | n_deg | FAD∞ | embedding | weights sha256 |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+        foreach (var (o, f) in fad)
+            foreach (var cell in FadCells(o, f)) sb.Append("| ").Append(string.Join(" | ", cell)).Append(" |\n");
+        return sb.ToString();
+    }
+
+    /// <summary>One output's cells of the Fréchet distance table (summary.md and summary.html).</summary>
+    public static IEnumerable<string[]> FadCells(string output, OutputFad f)
+    {
+        string fd = f.Result is { } r ? r.Distance.ToString("0.######", CultureInfo.InvariantCulture) : "n/a (fewer than 2 vectors)";
+        string inf = f.Result?.Infinity is { } i ? i.Score.ToString("0.######", CultureInfo.InvariantCulture)
+            : $"n/a (needs > {LatentAudio.Metrics.Distribution.FadInfinity.DefaultMinN} vectors)";
+        yield return [output, fd, f.ReferenceCount.ToString(CultureInfo.InvariantCulture), f.DegradedCount.ToString(CultureInfo.InvariantCulture),
+            inf, f.Network, f.WeightsSha256.Length > 12 ? f.WeightsSha256[..12] + "…" : f.WeightsSha256];
     }
 
     public static string Cell(MetricStats? s) => s is null ? "" : s.Mean is not double mean ? $"n/a ({s.NoValue} without value)"

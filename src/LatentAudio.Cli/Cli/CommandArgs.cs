@@ -40,6 +40,32 @@ public sealed class CommandArgs
         return value;
     }
 
+    /// <summary>"--name" alone (then <paramref name="bare"/>), "--name V" when V is one of <paramref name="values"/>
+    /// (anything else after it stays a positional), or "--name=V"; null when absent.</summary>
+    public string? OptionalValue(string name, IReadOnlyCollection<string> values, string bare)
+    {
+        string? value = null;
+        for (int i = 0; i < _tokens.Count; i++)
+        {
+            var t = _tokens[i];
+            if (t == "--") break;
+            if (t == name)
+            {
+                bool named = i + 1 < _tokens.Count && values.Contains(_tokens[i + 1]);
+                value = named ? _tokens[i + 1] : bare;
+                _tokens.RemoveRange(i, named ? 2 : 1);
+                i--;
+            }
+            else if (t.StartsWith(name + "=", StringComparison.Ordinal))
+            {
+                value = t[(name.Length + 1)..];
+                _tokens.RemoveAt(i);
+                i--;
+            }
+        }
+        return value;
+    }
+
     /// <summary>Every value of a repeatable option.</summary>
     public IReadOnlyList<string> Options(string name, params string[] aliases)
     {

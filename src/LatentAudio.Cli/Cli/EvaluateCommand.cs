@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using LatentAudio.Models;
 using LatentAudio.Models.AudioLdm;
+using LatentAudio.Models.Embeddings;
 using LatentAudio.Reconstruction;
 using LatentAudio.Reports;
 using LatentAudio.Study;
@@ -20,7 +21,7 @@ public sealed class EvaluateCommand : ICommand
     public string Usage => """
         latentaudio evaluate INPUT... -o OUT [--model M[,M...]] [--decoder vocoder|griffinlim|all] [--metrics K,...]
             [--codec STEP[,STEP...]] [--opus KBPS[,KBPS...]] [--keep-audio] [--iterations N]
-            [--shard-index I --shard-count N] [--resume] [--force]
+            [--fad [vggish|panns]] [--fad-weights FILE] [--shard-index I --shard-count N] [--resume] [--force]
           INPUT          folders (category = first-level sub-folder), manifests (.csv/.tsv/.jsonl with path and
                          optional id, category, offset, duration) or a Kaldi wav.scp (with utt2category beside it)
           -o OUT         rows go to OUT/rows/shard-I-of-N.jsonl; an unsharded run also writes OUT/summary.*
@@ -28,6 +29,10 @@ public sealed class EvaluateCommand : ICommand
           --codec        also the latent codec round trip at these quantiser steps, with its measured kbps
           --opus         also the Opus baseline at these bitrates (kbps)
           --keep-audio   write every output as OUT/audio/<model>/<id>/<output>.wav
+          --fad          also the Fréchet distance between the inputs' and each output's embeddings per category x
+                         model x output in the summary (network: default vggish, as 'fad'; loaded once); each row
+                         carries its item's vectors. Small sets are biased: see n_ref/n_deg (docs/fad.md)
+          --fad-weights  the network's weights file (as 'fad --weights'; default: the user cache or the published URL)
           --shard-index  default $SLURM_ARRAY_TASK_ID (count $SLURM_ARRAY_TASK_COUNT) or $JOB_COMPLETION_INDEX
                          (then --shard-count is required); merge shards with 'latentaudio merge OUT'
           --resume       skip items whose rows are complete (same settings); a torn last line is dropped
@@ -57,10 +62,18 @@ public sealed class EvaluateCommand : ICommand
         int iterations = args.Int("--iterations") ?? 32;
         if (iterations < 1) throw new UsageException("--iterations must be at least 1");
         bool keepAudio = args.Flag("--keep-audio"), resume = args.Flag("--resume"), force = args.Flag("--force");
+        var fadName = args.OptionalValue("--fad", EmbedderCatalog.All.Select(e => e.Name).ToList(), EmbedderCatalog.Default);
+        var fadWeights = args.Option("--fad-weights");
+        if (fadWeights is not null && fadName is null) throw new UsageException("--fad-weights needs --fad");
+        var fadInfo = fadName is null ? null : EmbedderCatalog.Find(fadName);
         var (shard, shards) = ShardSelection.Resolve(args.Int("--shard-index"), args.Int("--shard-count"), Environment.GetEnvironmentVariable);
         var inputs = args.Positionals(min: 1);
         if (steps.Count > 0 && decoder == DecoderChoice.GriffinLim) throw new UsageException("--codec needs the vocoder (--decoder vocoder or all)");
 
+        var items = EvaluationItems.Expand(inputs);
+        // The embedding network, loaded once for the whole process; its weights' sha256 is one of the settings.
+        using var embedder = fadInfo is null ? null
+            : fadInfo.Load(new PublicWeightsResolver(PublicWeightsSettings.FromEnvironment()).Resolve(fadInfo.Weights, fadWeights));
         var settings = new EvaluationSettings
         {
             Models = models,
@@ -68,8 +81,9 @@ public sealed class EvaluateCommand : ICommand
             Metrics = metricKeys,
             CodecSteps = steps,
             OpusKbps = opus,
+            FadEmbedding = embedder?.Name,
+            FadWeightsSha256 = embedder?.WeightsSha256,
         };
-        var items = EvaluationItems.Expand(inputs);
         var mine = items.Where(i => ShardHash.Shard(i.Id, shards) == shard).ToList();
 
         var layout = new StudyLayout(outDir);
@@ -111,7 +125,8 @@ public sealed class EvaluateCommand : ICommand
                     Directory.CreateDirectory(folder);
                     return new WavFolderSink(folder, Audio.WavSampleFormat.Pcm16);
                 };
-            var evaluator = new ItemEvaluator(loaded, settings, ReconstructionMetrics.Create(metricKeys), keep);
+            var evaluator = new ItemEvaluator(loaded, settings, ReconstructionMetrics.Create(metricKeys), keep,
+                embedder is null ? null : new ItemEmbedder(embedder));
             var expected = evaluator.ExpectedOutputs();
 
             var (existing, completeBytes, torn) = EvaluationRowsJson.ReadFile(rowsPath);

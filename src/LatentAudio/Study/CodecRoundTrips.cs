@@ -23,7 +23,8 @@ public sealed class CodecRoundTrips(AudioLdmModel model, EvaluationSettings sett
     public static IEnumerable<string> OutputNames(EvaluationSettings settings) =>
         settings.CodecSteps.Select(CodecOutput).Concat(settings.OpusKbps.Select(OpusOutput));
 
-    public IReadOnlyList<CodecPoint> Run(AudioSource source)
+    /// <param name="decoded">Given each output's decoded audio (mono, at the rate it was scored at), when not null.</param>
+    public IReadOnlyList<CodecPoint> Run(AudioSource source, Action<string, AudioBuffer>? decoded = null)
     {
         var points = new List<CodecPoint>();
         int rate = model.SampleRate;
@@ -42,8 +43,9 @@ public sealed class CodecRoundTrips(AudioLdmModel model, EvaluationSettings sett
                 using var ms = new MemoryStream();
                 var report = codec.Encode(mono, ms, new LatentCodecOptions(QuantiserSettings.FixedStep(step), ChannelMode.Mix), source.Name);
                 ms.Position = 0;
-                var decoded = codec.DecodeAudio(ms, source.Name, mel => vocoder.Vocode(mel.Reshape(1, mel.Shape[0], mel.Shape[1])).Data).Channel(0);
-                var m = metrics(reference, Fit(decoded, reference.Length), rate);
+                var audio = Fit(codec.DecodeAudio(ms, source.Name, mel => vocoder.Vocode(mel.Reshape(1, mel.Shape[0], mel.Shape[1])).Data).Channel(0), reference.Length);
+                var m = metrics(reference, audio, rate);
+                decoded?.Invoke(CodecOutput(step), new AudioBuffer([audio], rate));
                 points.Add(new CodecPoint(CodecOutput(step), report.ActualKbps, m, clock.Elapsed.TotalSeconds));
             }
         }
@@ -54,8 +56,10 @@ public sealed class CodecRoundTrips(AudioLdmModel model, EvaluationSettings sett
             {
                 var clock = Stopwatch.StartNew();
                 var enc = OpusBaseline.Encode(ref16, kbps);
-                var (decoded, _) = OpusBaseline.DecodeConcealing(enc.File, source.Name);
-                var m = metrics(ref16, Fit(decoded, ref16.Length), OpusBaseline.SampleRate);
+                var (opusAudio, _) = OpusBaseline.DecodeConcealing(enc.File, source.Name);
+                var audio = Fit(opusAudio, ref16.Length);
+                var m = metrics(ref16, audio, OpusBaseline.SampleRate);
+                decoded?.Invoke(OpusOutput(kbps), new AudioBuffer([audio], OpusBaseline.SampleRate));
                 points.Add(new CodecPoint(OpusOutput(kbps), enc.MeasuredKbps, m, clock.Elapsed.TotalSeconds));
             }
         }

@@ -29,6 +29,8 @@ public sealed record EvaluationRow
     public double? Kbps { get; init; }
     public IReadOnlyList<KeyValuePair<string, double>> StageSeconds { get; init; } = [];
     public string? Failure { get; init; }
+    /// <summary>The input's and this output's embedding vectors, when the study asked for the Fréchet distance.</summary>
+    public ItemEmbedding? Embedding { get; init; }
 
     public bool IsFailure => Failure is not null;
 }
@@ -47,12 +49,15 @@ public sealed record EvaluationSettings
     public IReadOnlyList<double> CodecSteps { get; init; } = [];
     /// <summary>Opus baseline bitrates in kbps (none: no Opus rows).</summary>
     public IReadOnlyList<int> OpusKbps { get; init; } = [];
+    /// <summary>The embedding network of the Fréchet distance (null: none), and the sha256 of its weights.</summary>
+    public string? FadEmbedding { get; init; }
+    public string? FadWeightsSha256 { get; init; }
 
     public IReadOnlyList<KeyValuePair<string, string>> Describe()
     {
         var r = Reconstruct;
         string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        return
+        List<KeyValuePair<string, string>> described =
         [
             new("models", string.Join(",", Models)),
             new("decoder", r.Decoder.ToString().ToLowerInvariant()),
@@ -69,6 +74,13 @@ public sealed record EvaluationSettings
             new("griffinlim_iterations", r.GriffinLimIterations.ToString(CultureInfo.InvariantCulture)),
             new("sample_posterior", r.SamplePosterior ? "seed " + r.Seed.ToString(CultureInfo.InvariantCulture) : "no"),
         ];
+        // Named only when asked for, so runs without it keep the fingerprint they had before it existed.
+        if (FadEmbedding is not null)
+        {
+            described.Add(new("fad", FadEmbedding));
+            described.Add(new("fad_weights_sha256", FadWeightsSha256 ?? ""));
+        }
+        return described;
     }
 
     /// <summary>A short digest of <see cref="Describe"/>, stored in every row.</summary>

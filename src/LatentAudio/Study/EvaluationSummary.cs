@@ -1,3 +1,4 @@
+using LatentAudio.Metrics.Distribution;
 using LatentAudio.Reconstruction;
 
 namespace LatentAudio.Study;
@@ -12,13 +13,52 @@ public sealed record MetricStats(int N, int NoValue, int Failures, double? Mean,
 /// <summary>One rate-distortion point of a group: an output with a bitrate, its mean measured kbps over the items.</summary>
 public sealed record RatePoint(string Output, string Family, double Kbps);
 
-/// <summary>One model's results in one category.</summary>
+/// <summary>One model's results in one category; <see cref="Fad"/> per output when the rows carry embeddings.</summary>
 public sealed record ModelGroup(
     ModelRef Model,
     int Failures,
     SortedDictionary<string, SortedDictionary<string, MetricStats>> Outputs,
     SortedDictionary<string, MetricStats> Attribution,
-    IReadOnlyList<RatePoint> RateDistortion);
+    IReadOnlyList<RatePoint> RateDistortion,
+    SortedDictionary<string, OutputFad>? Fad = null);
+
+/// <summary>
+/// The Fréchet distance of one output of a group: between the vectors of the inputs (<see cref="ReferenceCount"/>)
+/// and those of the output (<see cref="DegradedCount"/>) of its <see cref="Items"/> items, by
+/// <see cref="Network"/> with the weights <see cref="WeightsSha256"/>. <see cref="Result"/> is null when a side has
+/// fewer than two vectors; its FAD∞ is there only when the output has more than <see cref="FadInfinity.DefaultMinN"/>
+/// vectors. Biased upward for small sets: compare only numbers with similar n.
+/// </summary>
+public sealed record OutputFad(string Network, string WeightsSha256, int Items, long ReferenceCount, long DegradedCount, FadResult? Result)
+{
+    /// <summary>The seed of FAD∞'s draws: fixed, so the same rows give the same number.</summary>
+    public const int InfinitySeed = 0;
+
+    /// <summary>The distance over <paramref name="rows"/> (one output's rows, in the caller's canonical order), or null
+    /// when none carries embeddings.</summary>
+    public static OutputFad? Of(IReadOnlyList<EvaluationRow> rows)
+    {
+        var first = rows.Select(r => r.Embedding).FirstOrDefault(e => e is not null);
+        if (first is null) return null;
+        var reference = new EmbeddingStatistics(first.Reference.Dimension);
+        var degraded = new EmbeddingStatistics(first.Output.Dimension);
+        // FAD∞ redraws from the output's vectors: kept only when there are enough of them for it.
+        long outputCount = rows.Sum(r => (long)(r.Embedding?.Output.Count ?? 0));
+        var degradedVectors = FadInfinity.Allows(outputCount) ? new List<float[]>() : null;
+        int items = 0;
+        foreach (var e in rows.Select(r => r.Embedding))
+        {
+            if (e is null) continue;
+            if (e.Network != first.Network || e.WeightsSha256 != first.WeightsSha256)
+                throw new InvalidInputException($"rows carry embeddings of different networks ({first.Network} {first.WeightsSha256[..Math.Min(12, first.WeightsSha256.Length)]}, {e.Network} {e.WeightsSha256[..Math.Min(12, e.WeightsSha256.Length)]})");
+            items++;
+            e.Reference.AddTo(reference);
+            e.Output.AddTo(degraded, degradedVectors);
+        }
+        var result = FadResult.Compute(reference, degraded, degradedVectors, InfinitySeed);
+        return new OutputFad(first.Network, first.WeightsSha256, items, reference.Count, degraded.Count, result);
+    }
+}
 
 /// <summary>One category (or <see cref="EvaluationSummary.All"/>): its item count, failures per reason, and per model.</summary>
 public sealed record CategoryGroup(string Category, int Items, int Failures, SortedDictionary<string, int> FailureReasons,
@@ -67,6 +107,7 @@ public static class EvaluationSummary
         int failed = rows.Count(r => r.IsFailure);
         var outputs = new SortedDictionary<string, SortedDictionary<string, MetricStats>>(StringComparer.Ordinal);
         var rate = new List<RatePoint>();
+        SortedDictionary<string, OutputFad>? fad = null;
         foreach (var o in rows.Where(r => !r.IsFailure).GroupBy(r => r.Output))
         {
             var stats = new SortedDictionary<string, MetricStats>(StringComparer.Ordinal);
@@ -78,6 +119,7 @@ public static class EvaluationSummary
                 stats[key] = Stats(v, noValue, failed, $"{category}|{rows[0].Model.Id}|{o.Key}|{key}");
             }
             outputs[o.Key] = stats;
+            if (OutputFad.Of(ordered) is { } fd) (fad ??= new SortedDictionary<string, OutputFad>(StringComparer.Ordinal))[o.Key] = fd;
             var kbps = ordered.Where(r => r.Kbps is not null).Select(r => r.Kbps!.Value).ToList();
             if (kbps.Count > 0) rate.Add(new RatePoint(o.Key, o.Key.StartsWith("opus", StringComparison.Ordinal) ? "opus" : "latent", Sum(kbps) / kbps.Count));
         }
@@ -97,7 +139,7 @@ public static class EvaluationSummary
             attribution[key] = Stats(diffs, unpaired, failed, $"{category}|{rows[0].Model.Id}|attribution|{key}");
         }
         return new ModelGroup(rows[0].Model, failed, outputs, attribution,
-            rate.OrderBy(p => p.Family, StringComparer.Ordinal).ThenBy(p => p.Kbps).ToList());
+            rate.OrderBy(p => p.Family, StringComparer.Ordinal).ThenBy(p => p.Kbps).ToList(), fad);
     }
 
     /// <summary>The statistics of <paramref name="v"/> (in the caller's canonical order); the bootstrap's seed mixes
