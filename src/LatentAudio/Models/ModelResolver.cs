@@ -1,4 +1,5 @@
 using LatentAudio.Models.Hub;
+using LatentAudio.Models.Original;
 
 namespace LatentAudio.Models;
 
@@ -21,7 +22,9 @@ public static class ModelResolver
         if (File.Exists(spec)) throw InvalidInputException.ForFile(spec, "is a file; a model is a folder holding vae/ and vocoder/, an original .pth checkpoint, or a hub id");
         var id = HubModelId.TryParse(spec) ?? throw new InvalidInputException(
             $"model '{spec}' is not a folder, a hub id (org/name[@revision]) or a known name ({KnownModels.AliasList})");
-        var files = ModelFileSet.For(parts, KnownModels.Find(id.RepoId));
+        if (KnownModels.Find(id.RepoId)?.CheckpointFile is { } checkpoint)
+            return OriginalCheckpointResolver.Resolve(spec, id, checkpoint, hub, progress, cancellation);
+        var files = ModelFileSet.For(parts);
         var cache = new HubCache(hub.CacheDir);
         if (FindCached(cache, id, files) is { } cached) return cached;
         if (hub.Offline)
