@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using LatentAudio.Models;
@@ -11,7 +12,7 @@ namespace LatentAudio.Tests.Hub;
 /// The range subset fetch of a torch zip checkpoint: only the directory, the small entries and the storages of
 /// first_stage_model.* are read; the subset is a torch zip TorchCheckpointReader reads to the same tensors.
 /// </summary>
-public class CheckpointSubsetTests
+public class CheckpointSubsetTests(ITestOutputHelper output)
 {
     private const string Repo48k = "haoheliu/audioldm_48k";
     private const string File48k = "audioldm_48k.pth";
@@ -195,6 +196,7 @@ public class CheckpointSubsetTests
         Assert.Equal(server.CdnBytesSent, report.BytesFetched);
         Assert.True(report.BytesFetched < bytes.Length - PaddingEntries * (long)PaddingBytes + 4096);
         Assert.Matches(@"fetched \d+\.\d MB of \d+\.\d MB, saved \d+\.\d MB", report.Summary);
+        output.WriteLine($"{report.Summary}: {report.BytesFetched} of {report.FileSize} bytes, {report.EntriesFetched} entries, {server.Requests.Count(r => r.ToCdn)} range requests");
         var subset = Path.Combine(dir.Path, "models--haoheliu--audioldm_48k", "subsets", FakeHubServer.Commit, "audioldm_48k.first_stage_model.pth");
         Assert.True(File.Exists(subset));
         Assert.All(server.Requests.Where(r => r.ToCdn), r => Assert.Matches(@"^bytes=\d+-\d+$", r.Headers["Range"]));
@@ -222,6 +224,7 @@ public class CheckpointSubsetTests
 
         var location = ModelResolver.Resolve("audioldm-48k", ModelParts.All, settings);
         var report = location.Subset!;
+        output.WriteLine($"first run {firstRun} bytes; second run {report.Summary}: {report.BytesFetched} bytes, {report.EntriesFetched} fetched, {report.EntriesReused} reused");
         Assert.True(report.EntriesReused > 100, $"{report.EntriesReused} reused");
         // Both runs together fetch about what one run needs: each entry once (plus the directory and pickle twice).
         Assert.True(firstRun + report.BytesFetched < bytes.Length - PaddingEntries * (long)PaddingBytes + 200_000,
