@@ -38,7 +38,7 @@ public static class OriginalCheckpointResolver
             {
                 try
                 {
-                    var report = CheckpointSubset.FetchAsync(source, target, OriginalLayout.IsNeeded, progress, ct).GetAwaiter().GetResult();
+                    var report = CheckpointSubset.FetchAsync(source, target, OriginalLayout.IsNeeded, progress, ct, hub.RangeRunBytes).GetAwaiter().GetResult();
                     // Retries read through the same source: the total counts every attempt's bytes.
                     return Subset(id.RepoId, meta.Commit, target) with { Subset = report with { BytesFetched = source.BytesRead } };
                 }

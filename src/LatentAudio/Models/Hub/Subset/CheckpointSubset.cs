@@ -35,7 +35,7 @@ public static partial class CheckpointSubset
     private const long MaxPickleBytes = 256L << 20;
 
     public static async Task<SubsetFetchReport> FetchAsync(IByteRangeSource source, string target, Func<string, bool> keep,
-        IProgress<DownloadProgress>? progress = null, CancellationToken ct = default)
+        IProgress<DownloadProgress>? progress = null, CancellationToken ct = default, long maxRunBytes = DefaultRunBytes)
     {
         long before = source.BytesRead;
         var zip = await ZipDirectory.ReadAsync(source, ct);
@@ -60,22 +60,29 @@ public static partial class CheckpointSubset
         var name = Path.GetFileName(target);
         progress?.Report(new DownloadProgress(name, 0, total, false));
         var data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var pending = new List<ZipEntryRecord>();
         foreach (var entry in storages)
         {
-            var key = entry.Name[dataPrefix.Length..];
-            var part = Path.Combine(parts, key);
+            var part = Path.Combine(parts, entry.Name[dataPrefix.Length..]);
             if (File.Exists(part) && await File.ReadAllBytesAsync(part, ct) is var kept && ZipDirectory.Matches(entry, kept))
             {
-                data[key] = kept;
+                data[entry.Name] = kept;
                 reused++;
+                done += entry.SpanLength;
             }
-            else
+            else pending.Add(entry);
+        }
+        progress?.Report(new DownloadProgress(name, done, total, false));
+        foreach (var run in AdjacentRuns(pending, maxRunBytes))
+        {
+            var bytes = await zip.ReadAdjacentEntriesAsync(run, ct);
+            for (int i = 0; i < run.Count; i++)
             {
-                data[key] = await zip.ReadEntryAsync(entry, ct);
-                WriteAtomically(part, data[key]);
-                fetched++;
+                data[run[i].Name] = bytes[i];
+                WriteAtomically(Path.Combine(parts, run[i].Name[dataPrefix.Length..]), bytes[i]);
+                done += run[i].SpanLength;
             }
-            done += entry.SpanLength;
+            fetched += run.Count;
             progress?.Report(new DownloadProgress(name, done, total, false));
         }
 
@@ -85,7 +92,7 @@ public static partial class CheckpointSubset
             // data.pkl first, as torch writes it; then the storages; the other small entries after, as torch does.
             writer.Add(pickles[0].Name, smallBytes[pickles[0].Name]);
             foreach (var e in small.Where(e => e.Name.EndsWith("/byteorder", StringComparison.Ordinal))) writer.Add(e.Name, smallBytes[e.Name]);
-            foreach (var e in storages) writer.Add(e.Name, data[e.Name[dataPrefix.Length..]]);
+            foreach (var e in storages) writer.Add(e.Name, data[e.Name]);
             foreach (var e in small.Where(e => e != pickles[0] && !e.Name.EndsWith("/byteorder", StringComparison.Ordinal))) writer.Add(e.Name, smallBytes[e.Name]);
             writer.Finish();
         }
@@ -94,6 +101,31 @@ public static partial class CheckpointSubset
         progress?.Report(new DownloadProgress(name, new FileInfo(target).Length, new FileInfo(target).Length, Completed: true));
         return new SubsetFetchReport(source.Name, source.BytesRead - before, source.Length, fetched, reused);
     }
+
+    /// <summary>
+    /// Back-to-back entries grouped into one request each, up to <paramref name="maxRunBytes"/>: few requests (latency),
+    /// and an interrupted request loses at most one run, the entries before it being kept.
+    /// </summary>
+    internal static IEnumerable<List<ZipEntryRecord>> AdjacentRuns(IEnumerable<ZipEntryRecord> entries, long maxRunBytes)
+    {
+        var run = new List<ZipEntryRecord>();
+        long bytes = 0;
+        foreach (var e in entries.OrderBy(e => e.LocalHeaderOffset))
+        {
+            if (run.Count > 0 && (run[^1].SpanEnd != e.LocalHeaderOffset || bytes + e.SpanLength > maxRunBytes))
+            {
+                yield return run;
+                run = [];
+                bytes = 0;
+            }
+            run.Add(e);
+            bytes += e.SpanLength;
+        }
+        if (run.Count > 0) yield return run;
+    }
+
+    /// <summary>The most one range request asks for when it covers several entries (<see cref="HubSettings.RangeRunBytes"/>).</summary>
+    public const long DefaultRunBytes = 32L << 20;
 
     /// <summary>The storage keys the tensors <paramref name="keep"/> accepts live in, in first-use order.</summary>
     internal static IReadOnlyList<string> NeededStorages(string file, byte[] pickle, Func<string, bool> keep)

@@ -166,6 +166,20 @@ public sealed class ZipDirectory
         return Decode(_source.Name, entry, span);
     }
 
+    /// <summary>
+    /// The bytes of entries that lie back to back (each one's span ends where the next begins), read with one range
+    /// request: torch writes a state dict's storages in key order, so the kept ones are mostly adjacent.
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]>> ReadAdjacentEntriesAsync(IReadOnlyList<ZipEntryRecord> run, CancellationToken ct = default)
+    {
+        for (int i = 1; i < run.Count; i++)
+            if (run[i].LocalHeaderOffset != run[i - 1].SpanEnd) throw new ArgumentException("the entries are not adjacent", nameof(run));
+        long start = run[0].LocalHeaderOffset, length = run[^1].SpanEnd - start;
+        if (length > int.MaxValue) throw Corrupt(_source, $"entries from {run[0].Name} span {length} bytes, too many to read at once");
+        var bytes = await _source.ReadAsync(start, (int)length, ct);
+        return run.Select(e => Decode(_source.Name, e, bytes.AsSpan((int)(e.LocalHeaderOffset - start), (int)e.SpanLength).ToArray())).ToList();
+    }
+
     /// <summary>Checks a span read earlier (<see cref="ReadEntryAsync"/>) and returns the entry's bytes.</summary>
     internal static byte[] Decode(string file, ZipEntryRecord entry, byte[] span)
     {
