@@ -214,6 +214,23 @@ public class CheckpointSubsetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void DownloadModel_Offline_PrintsTheCachedSubsetFolder_OrOneLineWithoutIt()
+    {
+        using var dir = new TestPaths.TempDir();
+        var (missingCode, _, missing) = Cli.Run("download-model", "audioldm-48k", "--offline", "--cache-dir", dir.Path);
+        Assert.Equal(1, missingCode);
+        var line = Assert.Single(missing.Trim().Split('\n'));
+        Assert.Contains("neither audioldm_48k.pth of haoheliu/audioldm_48k nor its VAE and vocoder subset is in the cache", line);
+
+        using var server = new FakeHubServer(new Dictionary<string, byte[]> { [File48k] = BigCheckpoint() }) { RepoId = Repo48k };
+        var fetched = ModelResolver.Resolve("audioldm-48k", ModelParts.All, new HubSettings { Endpoint = server.Endpoint, CacheDir = dir.Path });
+        var (code, output, err) = Cli.Run("download-model", "audioldm-48k", "--offline", "--cache-dir", dir.Path);
+        Assert.Equal(0, code);
+        Assert.Equal(fetched.RootFolder, output.Trim());
+        Assert.Contains($"haoheliu/audioldm_48k at commit {FakeHubServer.Commit}", err);
+    }
+
+    [Fact]
     public void ABrokenRangeRead_IsResumedByTheNextRun()
     {
         using var dir = new TestPaths.TempDir();
