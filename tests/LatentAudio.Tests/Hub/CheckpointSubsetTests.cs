@@ -211,6 +211,8 @@ public class CheckpointSubsetTests(ITestOutputHelper output)
         Assert.Null(offline.Subset);
         using var model = LatentAudio.Models.AudioLdm.AudioLdmModel.Open("audioldm-48k", offline, ModelParts.Vae);
         Assert.Equal((48000, Repo48k, FakeHubServer.Commit), (model.SampleRate, model.Identity.Id, model.Identity.Revision));
+        // The identity is the whole file's sha256, as when the whole file was downloaded: latents stay compatible.
+        Assert.Equal(FakeHubServer.Sha256(bytes), model.Identity.Sha256Hex);
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public static class OriginalCheckpointResolver
 
         var target = cache.SubsetPath(id.RepoId, meta.Commit, file, SubsetPart);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        CheckpointSubset.WriteSourceSha256(target, meta.Etag); // before the subset: a subset never lacks it
         var source = downloader.OpenRange(id, file, meta);
         try
         {

@@ -127,6 +127,30 @@ public static partial class CheckpointSubset
     /// <summary>The most one range request asks for when it covers several entries (<see cref="HubSettings.RangeRunBytes"/>).</summary>
     public const long DefaultRunBytes = 32L << 20;
 
+    /// <summary>
+    /// Records beside a subset the sha256 of the whole remote file (the hub's ETag of an LFS file), so a model loaded
+    /// from the subset has the identity of the whole file (<c>ModelIdentity.WeightsSha256</c>): latents encoded with
+    /// either decode with the other. Nothing is written for an ETag that is no sha256.
+    /// </summary>
+    public static void WriteSourceSha256(string subset, string etag)
+    {
+        if (!Sha256Hex().IsMatch(etag)) return;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(subset))!);
+        WriteAtomically(subset + SourceSha256Suffix, System.Text.Encoding.ASCII.GetBytes(etag));
+    }
+
+    /// <summary>The whole file's sha256 recorded beside <paramref name="path"/> by <see cref="WriteSourceSha256"/>, or null.</summary>
+    public static byte[]? SourceSha256(string path)
+    {
+        var sidecar = path + SourceSha256Suffix;
+        try { return File.Exists(sidecar) && File.ReadAllText(sidecar).Trim() is var hex && Sha256Hex().IsMatch(hex) ? Convert.FromHexString(hex) : null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    private const string SourceSha256Suffix = ".source-sha256";
+
+    [GeneratedRegex("^[0-9a-f]{64}$")] private static partial Regex Sha256Hex();
+
     /// <summary>The storage keys the tensors <paramref name="keep"/> accepts live in, in first-use order.</summary>
     internal static IReadOnlyList<string> NeededStorages(string file, byte[] pickle, Func<string, bool> keep)
     {
