@@ -7,7 +7,8 @@ namespace LatentAudio.Models;
 /// Turns a user's model name (local folder, hub id with optional @revision, or short alias) into files on disk.
 /// Resolving never happens in a constructor: it is the explicit step that may touch the network.
 /// Order: an existing folder; else a hub model found complete in the cache (no network at all); else, unless
-/// offline, a download of only the files <paramref name="parts"/> needs (<see cref="ModelFileSet"/>).
+/// offline, a download of only the files <paramref name="parts"/> needs (<see cref="ModelFileSet"/>). A known model
+/// that is one original checkpoint goes through <see cref="OriginalCheckpointResolver"/> (range subset fetch).
 /// </summary>
 public static class ModelResolver
 {
