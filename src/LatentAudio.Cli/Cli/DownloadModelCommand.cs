@@ -55,6 +55,8 @@ public sealed class DownloadModelCommand : ICommand
         var location = ModelResolver.Resolve(model, parts, settings, new TextProgressBar(context.Error, interactive));
         context.Out.WriteLine(location.RootFolder);
         if (location.Revision is { } commit) context.Error.WriteLine($"{location.Id} at commit {commit}");
+        if (location.Subset is { } subset) context.Error.WriteLine($"{subset.Summary} (only the VAE and vocoder entries)");
+        if (location.WholeFileReason is { } why) context.Error.WriteLine($"downloaded the whole checkpoint: {why}");
         return CliApp.ExitOk;
     }
 }

@@ -31,6 +31,11 @@ public sealed record ModelLocation(
     string? Revision,
     string RootFolder)
 {
+    /// <summary>Set when this resolve fetched part of an original checkpoint by range requests: what it saved.</summary>
+    public Hub.SubsetFetchReport? Subset { get; init; }
+    /// <summary>Set when a subset fetch was not possible and the whole checkpoint was downloaded instead: why.</summary>
+    public string? WholeFileReason { get; init; }
+
     public string VaeFolder => Path.Combine(RootFolder, "vae");
     public string VocoderFolder => Path.Combine(RootFolder, "vocoder");
 }

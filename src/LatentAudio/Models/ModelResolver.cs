@@ -1,4 +1,5 @@
 using LatentAudio.Models.Hub;
+using LatentAudio.Models.Original;
 
 namespace LatentAudio.Models;
 
@@ -6,7 +7,8 @@ namespace LatentAudio.Models;
 /// Turns a user's model name (local folder, hub id with optional @revision, or short alias) into files on disk.
 /// Resolving never happens in a constructor: it is the explicit step that may touch the network.
 /// Order: an existing folder; else a hub model found complete in the cache (no network at all); else, unless
-/// offline, a download of only the files <paramref name="parts"/> needs (<see cref="ModelFileSet"/>).
+/// offline, a download of only the files <paramref name="parts"/> needs (<see cref="ModelFileSet"/>). A known model
+/// that is one original checkpoint goes through <see cref="OriginalCheckpointResolver"/> (range subset fetch).
 /// </summary>
 public static class ModelResolver
 {
@@ -21,7 +23,9 @@ public static class ModelResolver
         if (File.Exists(spec)) throw InvalidInputException.ForFile(spec, "is a file; a model is a folder holding vae/ and vocoder/, an original .pth checkpoint, or a hub id");
         var id = HubModelId.TryParse(spec) ?? throw new InvalidInputException(
             $"model '{spec}' is not a folder, a hub id (org/name[@revision]) or a known name ({KnownModels.AliasList})");
-        var files = ModelFileSet.For(parts, KnownModels.Find(id.RepoId));
+        if (KnownModels.Find(id.RepoId)?.CheckpointFile is { } checkpoint)
+            return OriginalCheckpointResolver.Resolve(spec, id, checkpoint, hub, progress, cancellation);
+        var files = ModelFileSet.For(parts);
         var cache = new HubCache(hub.CacheDir);
         if (FindCached(cache, id, files) is { } cached) return cached;
         if (hub.Offline)

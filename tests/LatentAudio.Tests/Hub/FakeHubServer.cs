@@ -13,7 +13,8 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 /// A tiny stand-in for huggingface.co on 127.0.0.1, speaking HTTP/1.1 over raw sockets (one request per connection)
 /// so a test can cut a response off halfway. It answers like the hub: <c>/{repo}/resolve/{rev}/{path}</c> gives
 /// X-Repo-Commit and an ETag (git sha1 of small files); for LFS files (.safetensors, .bin) a 302 to a CDN on a
-/// second port, with X-Linked-Etag (the sha256) and X-Linked-Size. The CDN honours <c>Range: bytes=N-</c>.
+/// second port, with X-Linked-Etag (the sha256) and X-Linked-Size. The CDN honours <c>Range: bytes=N-</c> and
+/// <c>bytes=N-M</c> (RFC 9110 §14.1.2) with 206 and Content-Range (§14.4), and counts the body bytes it sent.
 /// </summary>
 public sealed class FakeHubServer : IDisposable
 {
@@ -34,6 +35,13 @@ public sealed class FakeHubServer : IDisposable
     }
 
     public Dictionary<string, byte[]> Files { get; }
+    /// <summary>The repo this hub serves (default <see cref="Repo"/>; e.g. haoheliu/audioldm_48k for the alias).</summary>
+    public string RepoId { get; init; } = Repo;
+    /// <summary>Body bytes the CDN has sent for GET requests.</summary>
+    public long CdnBytesSent => Interlocked.Read(ref _cdnBytesSent);
+    private long _cdnBytesSent;
+    /// <summary>How many ranged (N-M) CDN GETs are answered before the next one is cut off halfway; -1: never.</summary>
+    public int RangedAnswersBeforeDrop = -1;
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
     public string Endpoint => $"http://127.0.0.1:{((IPEndPoint)_hub.LocalEndpoint).Port}";
     private string CdnBase => $"http://127.0.0.1:{((IPEndPoint)_cdn.LocalEndpoint).Port}";
@@ -49,7 +57,8 @@ public sealed class FakeHubServer : IDisposable
     /// <summary>When set, the CDN serves these bytes instead of the real ones (the hub still announces the real hash).</summary>
     public byte[]? CorruptCdnBody { get; set; }
 
-    public static bool IsLfs(string path) => path.EndsWith(".safetensors", StringComparison.Ordinal) || path.EndsWith(".bin", StringComparison.Ordinal);
+    public static bool IsLfs(string path) => path.EndsWith(".safetensors", StringComparison.Ordinal) || path.EndsWith(".bin", StringComparison.Ordinal)
+        || path.EndsWith(".pth", StringComparison.Ordinal);
     public static string Sha256(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
     public static string GitSha1(byte[] data) =>
         Convert.ToHexStringLower(SHA1.HashData([.. Encoding.ASCII.GetBytes($"blob {data.Length}\0"), .. data]));
@@ -94,8 +103,8 @@ public sealed class FakeHubServer : IDisposable
         var parts = path.TrimStart('/').Split('/');
         if (parts.Length < 5 || parts[2] != "resolve") { await Respond(stream, 404, [], null); return; }
         if ($"{parts[0]}/{parts[1]}" == RenamedFrom)
-        { await Respond(stream, 307, [("Location", "/" + Repo + "/" + string.Join('/', parts.Skip(2)))], null); return; }
-        if ($"{parts[0]}/{parts[1]}" != Repo) { await Respond(stream, 404, [("X-Error-Code", "RepoNotFound")], null); return; }
+         { await Respond(stream, 307, [("Location", "/" + RepoId + "/" + string.Join('/', parts.Skip(2)))], null); return; }
+        if ($"{parts[0]}/{parts[1]}" != RepoId) { await Respond(stream, 404, [("X-Error-Code", "RepoNotFound")], null); return; }
         if (RequiredToken is not null && (!headers.TryGetValue("Authorization", out var auth) || auth != $"Bearer {RequiredToken}"))
         { await Respond(stream, 401, [("X-Error-Code", "RepoNotFound")], null); return; }
         var rev = Uri.UnescapeDataString(parts[3]);
@@ -123,22 +132,31 @@ public sealed class FakeHubServer : IDisposable
         var data = Files.Values.FirstOrDefault(d => Sha256(d) == sha);
         if (data is null) { await Respond(stream, 404, [], null); return; }
         if (CorruptCdnBody is not null) data = CorruptCdnBody;
-        long from = 0;
-        if (!IgnoreRange && headers.TryGetValue("Range", out var range) && range.StartsWith("bytes=") && range.EndsWith('-'))
-            from = long.Parse(range[6..^1]);
+        long from = 0, to = data.Length - 1;
+        bool ranged = false, bounded = false;
+        if (!IgnoreRange && headers.TryGetValue("Range", out var range) && range.StartsWith("bytes=") && range.IndexOf('-') is > 6 and var dash)
+        {
+            from = long.Parse(range[6..dash]);
+            if (dash + 1 < range.Length) { to = Math.Min(to, long.Parse(range[(dash + 1)..])); bounded = true; }
+            ranged = true;
+        }
         if (from >= data.Length) { await Respond(stream, 416, [("Content-Range", $"bytes */{data.Length}")], null); return; }
-        var body = data.AsSpan((int)from).ToArray();
+        var body = data.AsSpan((int)from, (int)(to - from + 1)).ToArray();
         var extra = new List<(string, string)> { ("ETag", $"\"{sha}\""), ("Accept-Ranges", "bytes") };
-        if (from > 0) extra.Add(("Content-Range", $"bytes {from}-{data.Length - 1}/{data.Length}"));
-        if (method == "GET" && Interlocked.Decrement(ref DropsRemaining) >= 0)
+        bool partial = ranged && (from > 0 || bounded);
+        if (partial) extra.Add(("Content-Range", $"bytes {from}-{to}/{data.Length}"));
+        bool dropRanged = method == "GET" && bounded && RangedAnswersBeforeDrop >= 0 && Interlocked.Decrement(ref RangedAnswersBeforeDrop) < 0;
+        if (dropRanged || (method == "GET" && Interlocked.Decrement(ref DropsRemaining) >= 0))
         {
             // Promise the whole body, send half, hang up.
-            await WriteHead(stream, from > 0 ? 206 : 200, extra, body.Length);
+            await WriteHead(stream, partial ? 206 : 200, extra, body.Length);
             await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
+            Interlocked.Add(ref _cdnBytesSent, body.Length / 2);
             await stream.FlushAsync();
             return;
         }
-        await Respond(stream, from > 0 ? 206 : 200, extra, method == "GET" ? body : null, body.Length);
+        if (method == "GET") Interlocked.Add(ref _cdnBytesSent, body.Length);
+        await Respond(stream, partial ? 206 : 200, extra, method == "GET" ? body : null, body.Length);
     }
 
     private static async Task Respond(NetworkStream stream, int code, List<(string, string)> headers, byte[]? body, long? length = null)

@@ -87,7 +87,8 @@ public sealed class AudioLdmModel : IDisposable
             if (parts.HasFlag(ModelParts.Vocoder)) vocoder = HifiGanVocoder.FromWeights(layout.Vocoder, checkpoint.VocoderWeights, settings);
             var full = Path.GetFullPath(path);
             var folder = Path.GetDirectoryName(full) ?? full;
-            var identity = new ModelIdentity(location?.Id ?? full, location?.Revision ?? "", FileSha256(full));
+            // A range-fetched subset names the whole file's sha256 beside it: the identity is the same either way.
+            var identity = new ModelIdentity(location?.Id ?? full, location?.Revision ?? "", CheckpointSubset.SourceSha256(full) ?? FileSha256(full));
             var loaded = vae;
             var voc = vocoder;
             return new AudioLdmModel(vae, vocoder, layout.Family.Mel, identity, layout.Vae.ScalingFactor, location ?? new ModelLocation(full, null, folder),

@@ -10,6 +10,7 @@ namespace LatentAudio.Models.Hub;
 ///     refs/{revision}                   the commit hash a branch or tag pointed to (no newline)
 ///     snapshots/{commit}/{path}         relative symlink to ../../(..)/blobs/{etag}
 ///     .no_exist/{commit}/{path}         empty marker: the file does not exist at that commit
+///     subsets/{commit}/{stem}.{part}.pth  ours: the entries of an original checkpoint one part needs (CheckpointSubset)
 /// </code>
 /// Reading never writes; nothing here touches the network.
 /// </summary>
@@ -25,6 +26,22 @@ public sealed class HubCache(string root)
     public string BlobPath(string repoId, string etag) => Path.Combine(RepoFolder(repoId), "blobs", etag);
 
     public string IncompletePath(string repoId, string etag) => BlobPath(repoId, etag) + ".incomplete";
+
+    /// <summary>
+    /// Where the <paramref name="part"/> subset of the checkpoint <paramref name="repoPath"/> at <paramref name="commit"/>
+    /// is kept (e.g. <c>subsets/{commit}/audioldm_48k.first_stage_model.pth</c>): beside the snapshots, so
+    /// huggingface_hub never takes it for the whole file, and under the commit, so a changed file is fetched again.
+    /// </summary>
+    public string SubsetPath(string repoId, string commit, string repoPath, string part)
+    {
+        var local = LocalPath(repoPath);
+        var name = $"{Path.GetFileNameWithoutExtension(local)}.{part}{Path.GetExtension(local)}";
+        return Path.Combine(RepoFolder(repoId), "subsets", commit, Path.GetDirectoryName(local) ?? "", name);
+    }
+
+    /// <summary>The subset <see cref="SubsetPath"/> names when it is complete on disk, or null.</summary>
+    public string? FindSubset(string repoId, string commit, string repoPath, string part) =>
+        SubsetPath(repoId, commit, repoPath, part) is var path && File.Exists(path) ? path : null;
 
     /// <summary>The commit a revision names: itself when it is a commit hash, else the content of refs/{revision}.</summary>
     public string? ResolveCommit(string repoId, string revision)

@@ -24,6 +24,11 @@ public sealed record HubSettings
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>How many times a dropped download is resumed (with a Range request) before giving up.</summary>
     public int MaxResumes { get; init; } = 3;
+    /// <summary>
+    /// The most one Range request of a subset fetch asks for (back-to-back zip entries are read together): fewer
+    /// requests against less lost when one breaks off.
+    /// </summary>
+    public long RangeRunBytes { get; init; } = CheckpointSubset.DefaultRunBytes;
 
     public static HubSettings FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
 
