@@ -105,7 +105,7 @@ public sealed class BenchModelsCommand : ICommand
         var p = r.Peak;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model: {r.Model}; input {r.Frames} frames = {r.AudioSeconds:0.00} s; threads {r.Threads}; load {r.LoadSeconds:0.0} s"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fp32 FMA peak of this machine: {p.GflopsPerSecond:0.0} GFLOP/s on {p.Threads} threads ({p.Kernel}; best of {p.Windows} x {p.WindowSeconds:0.0} s, measured in this run)"));
+            $"fp32 FMA peak of this machine: {p.GflopsPerSecond:0.0} GFLOP/s on {p.Threads} threads ({p.Kernel}; best of {p.Windows} x {p.WindowSeconds:0.0} s, measured in this run; per CPU second x threads: {p.CpuGflopsPerSecond:0.0})"));
         o.WriteLine("stage     median_s   min_s    RTF     GFLOP    GFLOP/s  %peak   cpu_s");
         foreach (var s in new[] { r.Encode, r.Decode, r.Vocoder })
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -153,6 +153,7 @@ public sealed class BenchModelsCommand : ICommand
             ["peak_working_set_bytes"] = r.PeakWorkingSetBytes,
             ["fma_peak_gflops_per_s"] = r.Peak.GflopsPerSecond, ["fma_peak_threads"] = r.Peak.Threads, ["fma_peak_kernel"] = r.Peak.Kernel,
             ["fma_peak_windows"] = r.Peak.Windows, ["fma_peak_window_s"] = r.Peak.WindowSeconds,
+            ["fma_peak_cpu_gflops_per_s"] = r.Peak.CpuGflopsPerSecond,
         };
         foreach (var s in new[] { r.Encode, r.Decode, r.Vocoder })
         {

@@ -9,7 +9,9 @@ namespace LatentAudio.Models.Bench;
 /// <summary>The machine's measured fp32 multiply-add peak: the best window's GFLOP/s over all threads.</summary>
 /// <param name="Kernel">Which instructions ran (AVX-512F FMA, FMA3 on 256 bits, or Vector&lt;float&gt; multiply + add).</param>
 /// <param name="Windows">How many windows were timed; the best is kept, since a shared machine only ever lowers a window.</param>
-public sealed record FmaPeakResult(double GflopsPerSecond, int Threads, string Kernel, int Windows, double WindowSeconds);
+/// <param name="CpuGflopsPerSecond">All windows' FLOPs / process CPU seconds x threads: the rate with a core per thread,
+/// which an oversubscribed machine lowers far less than the wall rate (compare with the stages' cpu_s).</param>
+public sealed record FmaPeakResult(double GflopsPerSecond, int Threads, string Kernel, int Windows, double WindowSeconds, double CpuGflopsPerSecond = double.NaN);
 
 /// <summary>
 /// Measures the fp32 peak the sessions could reach: a multiply-add loop on <c>threads</c> threads (the sessions'
@@ -38,13 +40,23 @@ public static class FmaPeak
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(windows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
-        double best = 0;
-        for (int w = 0; w < windows; w++) best = Math.Max(best, OneWindow(threads, window));
-        return new FmaPeakResult(best / 1e9, threads, Kernel, windows, window.TotalSeconds);
+        double best = 0, flops = 0, cpu = 0;
+        using var process = Process.GetCurrentProcess();
+        for (int w = 0; w < windows; w++)
+        {
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
+            var (f, seconds) = OneWindow(threads, window);
+            process.Refresh();
+            cpu += (process.TotalProcessorTime - cpu0).TotalSeconds;
+            flops += f;
+            best = Math.Max(best, f / seconds);
+        }
+        return new FmaPeakResult(best / 1e9, threads, Kernel, windows, window.TotalSeconds, cpu > 0 ? flops / cpu * threads / 1e9 : double.NaN);
     }
 
     /// <summary>FLOP/s of all threads together: each runs until the shared deadline; the wall time includes their start and join.</summary>
-    private static double OneWindow(int threads, TimeSpan window)
+    private static (double Flops, double Seconds) OneWindow(int threads, TimeSpan window)
     {
         var flops = new long[threads];
         var sums = new float[threads];
@@ -56,7 +68,7 @@ public static class FmaPeak
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         // The sums keep the loops' results alive; they converge to 1 (c = 0.999 c + 0.001), never overflow or go denormal.
         if (sums.Any(s => !float.IsFinite(s))) throw new InvalidOperationException("the FMA loop diverged");
-        return flops.Sum() / seconds;
+        return (flops.Sum(), seconds);
     }
 
     private static (long Flops, float Sum) Loop(long deadline) =>
