@@ -14,7 +14,8 @@ public sealed class BenchModelsCommand : ICommand
     public string Name => "bench-models";
     public string Summary => "time VAE encode/decode and the vocoder on a 10.24 s input (full-size AudioLDM2 architecture)";
     public string Usage =>
-        "latentaudio bench-models [--model M | --random-fullsize [--keep DIR]] [--path model|reconstruct] [--runs N] [--threads N] [--json]\n" +
+        "latentaudio bench-models [--model M | --random-fullsize [--keep DIR]] [--path model|reconstruct] [--runs N] [--threads N]\n" +
+        "                        [--reference-timing FILE] [--json]\n" +
         "  --model M           benchmark this model (needs vae/ and vocoder/)\n" +
         "  --random-fullsize   (default) cvssp/audioldm2's architecture with random weights, written to a temp folder\n" +
         "  --keep DIR          write the random full-size model to DIR and keep it (to time reconstruct on it)\n" +
@@ -23,6 +24,8 @@ public sealed class BenchModelsCommand : ICommand
         "  --runs N            timed runs per stage after one warm-up (default 3; the median is reported)\n" +
         "  --threads N         ONNX Runtime intra-op threads (default: the cores available, as every command)\n" +
         "  --optimization L    ONNX Runtime graph optimisation: all (default), extended, basic, none\n" +
+        "  --reference-timing FILE  the JSON reference/bench/time_reference.py wrote (PyTorch's seconds): prints the\n" +
+        "                      speed-up, only for the full-size architecture at the same frames and threads\n" +
         "  --json              one JSON object (encode_s, decode_s, vocoder_s, ...) (default: a table)\n" +
         "Examples:\n" +
         "  latentaudio bench-models                       the full-size architecture, random weights, no download\n" +
@@ -36,6 +39,7 @@ public sealed class BenchModelsCommand : ICommand
         int runs = args.Int("--runs") ?? 3;
         int threads = args.Int("--threads") ?? 0;
         var keep = args.Option("--keep");
+        var referenceFile = args.Option("--reference-timing");
         bool reconstructPath = (args.Option("--path") ?? "model") switch
         {
             "model" => false,
@@ -55,6 +59,8 @@ public sealed class BenchModelsCommand : ICommand
         if (runs < 1) throw new UsageException("--runs must be at least 1");
         if (threads < 0) throw new UsageException("--threads must be 0 or more");
         if (keep is not null && modelSpec is not null) throw new UsageException("--keep writes the random full-size model; it does not go with --model");
+        // Read before the minutes of benchmarking, so a malformed file fails at once.
+        var reference = referenceFile is null ? null : ReferenceTiming.Load(referenceFile);
         // The settings every command uses, so the benchmark times the sessions users get.
         var settings = SessionSettings.Default with { IntraOpThreads = threads, OptimizationLevel = level };
         Action<string>? progress = json ? null : context.Error.WriteLine;
@@ -78,10 +84,12 @@ public sealed class BenchModelsCommand : ICommand
                 using var loaded = AudioLdmModel.Open(modelSpec ?? model.RootFolder, model, ModelParts.All, settings);
                 path = ReconstructPathBenchmark.Run(loaded, runs, progress);
             }
-            if (json) context.Out.WriteLine(JsonSerializer.Serialize(ToJson(r, path), new JsonSerializerOptions { WriteIndented = true }));
+            var comparison = reference is null ? null : ReferenceComparison.Of(r, reference);
+            if (json) context.Out.WriteLine(JsonSerializer.Serialize(ToJson(r, path, comparison), new JsonSerializerOptions { WriteIndented = true }));
             else
             {
                 Print(r, context.Out);
+                PrintReference(comparison, context.Out);
                 if (path is not null) PrintPath(r, path, context.Out);
             }
             return CliApp.ExitOk;
@@ -92,19 +100,37 @@ public sealed class BenchModelsCommand : ICommand
         }
     }
 
-    /// <summary>This machine class's fp32 FMA peak on 2 cores (issue 9), for the utilisation column.</summary>
-    private const double PeakGflops = 300;
-
     private static void Print(ModelBenchmarkResult r, TextWriter o)
     {
+        var p = r.Peak;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model: {r.Model}; input {r.Frames} frames = {r.AudioSeconds:0.00} s; threads {r.Threads}; load {r.LoadSeconds:0.0} s"));
-        o.WriteLine("stage     median_s   min_s    RTF     GFLOP    GFLOP/s  %peak  python_s  speedup   cpu_s");
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fp32 FMA peak of this machine: {p.GflopsPerSecond:0.0} GFLOP/s on {p.Threads} threads ({p.Kernel}; best of {p.Windows} x {p.WindowSeconds:0.0} s, measured in this run; per CPU second x threads: {p.CpuGflopsPerSecond:0.0})"));
+        o.WriteLine("stage     median_s   min_s    RTF     GFLOP    GFLOP/s  %peak   cpu_s");
         foreach (var s in new[] { r.Encode, r.Decode, r.Vocoder })
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Name,-8} {s.Median,8:0.000} {s.Min,7:0.000} {s.RealTimeFactor(r.AudioSeconds),7:0.000} {s.Flops / 1e9,8:0.0} {s.GflopsPerSecond,8:0.0} {100 * s.GflopsPerSecond / PeakGflops,5:0}% {s.ReferenceSeconds,8:0.000} {s.SpeedupVsReference,7:0.00}x {s.MedianCpu,7:0.000}"));
-        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"total    {r.TotalMedian,8:0.000} {r.TotalMin,7:0.000} {r.TotalMedian / r.AudioSeconds,7:0.000}                                  {r.TotalReference,8:0.000} {r.TotalReference / r.TotalMin,7:0.00}x"));
-        o.WriteLine($"peak working set: {r.PeakWorkingSetBytes / 1048576.0:0} MiB (speedup = PyTorch reference min / our min; cpu_s = process CPU seconds per run, all threads: on a shared machine cpu_s / threads estimates the unloaded time)");
+                $"{s.Name,-8} {s.Median,8:0.000} {s.Min,7:0.000} {s.RealTimeFactor(r.AudioSeconds),7:0.000} {s.Flops / 1e9,8:0.0} {s.GflopsPerSecond,8:0.0} {100 * s.FractionOf(p),5:0}% {s.MedianCpu,7:0.000}"));
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total    {r.TotalMedian,8:0.000} {r.TotalMin,7:0.000} {r.TotalMedian / r.AudioSeconds,7:0.000}"));
+        o.WriteLine($"peak working set: {r.PeakWorkingSetBytes / 1048576.0:0} MiB (%peak = GFLOP/s of the median / the FMA peak; cpu_s = process CPU seconds per run, all threads: on a shared machine cpu_s / threads estimates the unloaded time)");
+    }
+
+    private static void PrintReference(ReferenceComparison? c, TextWriter o)
+    {
+        if (c is null)
+        {
+            o.WriteLine("no PyTorch comparison: give --reference-timing FILE (written by reference/bench/time_reference.py on this machine)");
+            return;
+        }
+        var t = c.Reference;
+        if (!c.Compared)
+        {
+            o.WriteLine($"no speed-up against {t.Path}: {c.NotComparedBecause}");
+            return;
+        }
+        o.WriteLine($"PyTorch reference {t.Path} ({t.Versions ?? "versions not recorded"}; cpu {t.Cpu ?? "not recorded"}; {t.Threads} threads): speed-up = reference min / our min");
+        foreach (var s in c.Stages)
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Name,-8} reference {s.ReferenceSeconds,8:0.000} s  ours {s.Seconds,7:0.000} s  speed-up {s.Speedup,5:0.00}x"));
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total    speed-up {c.TotalSpeedup:0.00}x"));
     }
 
     private static void PrintPath(ModelBenchmarkResult r, ReconstructPathResult p, TextWriter o)
@@ -119,12 +145,15 @@ public sealed class BenchModelsCommand : ICommand
     private static IEnumerable<(PathStageTiming Stage, StageTiming Bench)> Pairs(ModelBenchmarkResult r, ReconstructPathResult p) =>
         [(p.Encode, r.Encode), (p.Decode, r.Decode), (p.Vocoder, r.Vocoder)];
 
-    private static Dictionary<string, object> ToJson(ModelBenchmarkResult r, ReconstructPathResult? path)
+    private static Dictionary<string, object?> ToJson(ModelBenchmarkResult r, ReconstructPathResult? path, ReferenceComparison? reference)
     {
-        var d = new Dictionary<string, object>
+        var d = new Dictionary<string, object?>
         {
             ["model"] = r.Model, ["frames"] = r.Frames, ["audio_s"] = r.AudioSeconds, ["threads"] = r.Threads, ["load_s"] = r.LoadSeconds,
-            ["peak_working_set_bytes"] = r.PeakWorkingSetBytes, ["peak_gflops_assumed"] = PeakGflops,
+            ["peak_working_set_bytes"] = r.PeakWorkingSetBytes,
+            ["fma_peak_gflops_per_s"] = r.Peak.GflopsPerSecond, ["fma_peak_threads"] = r.Peak.Threads, ["fma_peak_kernel"] = r.Peak.Kernel,
+            ["fma_peak_windows"] = r.Peak.Windows, ["fma_peak_window_s"] = r.Peak.WindowSeconds,
+            ["fma_peak_cpu_gflops_per_s"] = r.Peak.CpuGflopsPerSecond,
         };
         foreach (var s in new[] { r.Encode, r.Decode, r.Vocoder })
         {
@@ -136,8 +165,7 @@ public sealed class BenchModelsCommand : ICommand
             d[$"{s.Name}_rtf"] = s.RealTimeFactor(r.AudioSeconds);
             d[$"{s.Name}_flops"] = s.Flops;
             d[$"{s.Name}_gflops_per_s"] = s.GflopsPerSecond;
-            d[$"{s.Name}_python_s"] = s.ReferenceSeconds;
-            d[$"{s.Name}_speedup_vs_python"] = s.SpeedupVsReference;
+            d[$"{s.Name}_fraction_of_peak"] = s.FractionOf(r.Peak);
         }
         if (path is not null)
             foreach (var (stage, bench) in Pairs(r, path))
@@ -150,7 +178,17 @@ public sealed class BenchModelsCommand : ICommand
                 d[$"reconstruct_{stage.Name}_cpu_ratio"] = stage.MedianCpuPerCall / bench.MedianCpu;
             }
         d["total_s"] = r.TotalMedian;
-        d["total_speedup_vs_python"] = r.TotalReference / r.TotalMin;
+        if (reference is not null)
+        {
+            d["reference_file"] = reference.Reference.Path;
+            d["reference_not_compared"] = reference.NotComparedBecause;
+            foreach (var s in reference.Stages)
+            {
+                d[$"{s.Name}_reference_s"] = s.ReferenceSeconds;
+                d[$"{s.Name}_speedup_vs_reference"] = s.Speedup;
+            }
+            if (reference.Compared) d["total_speedup_vs_reference"] = reference.TotalSpeedup;
+        }
         return d;
     }
 }

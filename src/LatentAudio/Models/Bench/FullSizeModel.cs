@@ -51,6 +51,40 @@ public static class FullSizeModel
         }
         """;
 
+    /// <summary><see cref="VaeConfigJson"/> as <see cref="VaeConfig.Load"/> reads it (diffusers' defaults for the absent keys;
+    /// BenchModelsTests checks the two agree).</summary>
+    public static VaeConfig Vae => new(InChannels: 1, OutChannels: 1, BlockOutChannels: [128, 256, 512], LayersPerBlock: 2, LatentChannels: 8,
+        NormNumGroups: 32, ActFn: "silu", ScalingFactor: 0.4110932946205139, MidBlockAddAttention: true, UseQuantConv: true,
+        UsePostQuantConv: true, ForceUpcast: true, SampleSize: 1024);
+
+    /// <summary><see cref="VocoderConfigJson"/> as <see cref="VocoderConfig.Load"/> reads it.</summary>
+    public static VocoderConfig Vocoder => new(ModelInDim: 64, SamplingRate: 16000, UpsampleInitialChannel: 1024, UpsampleRates: [5, 4, 2, 2, 2],
+        UpsampleKernelSizes: [16, 16, 8, 4, 4], ResblockKernelSizes: [3, 7, 11], ResblockDilationSizes: [[1, 3, 5], [1, 3, 5], [1, 3, 5]],
+        LeakyReluSlope: 0.1, NormalizeBefore: false);
+
+    /// <summary>
+    /// Null when <paramref name="vae"/> and <paramref name="vocoder"/> are the full-size configs, else which settings differ
+    /// (e.g. "VAE BlockOutChannels, LayersPerBlock; vocoder UpsampleInitialChannel"). Every public property counts,
+    /// arrays by content (the records' own equality compares arrays by reference).
+    /// </summary>
+    public static string? Difference(VaeConfig vae, VocoderConfig vocoder)
+    {
+        var parts = new[] { ("VAE", Differences(vae, Vae)), ("vocoder", Differences(vocoder, Vocoder)) }
+            .Where(p => p.Item2.Count > 0).Select(p => $"{p.Item1} {string.Join(", ", p.Item2)}").ToList();
+        return parts.Count == 0 ? null : string.Join("; ", parts) + " differ";
+    }
+
+    private static List<string> Differences<T>(T actual, T expected) =>
+        typeof(T).GetProperties().Where(p => p.GetIndexParameters().Length == 0 && !Same(p.GetValue(actual), p.GetValue(expected)))
+            .Select(p => p.Name).ToList();
+
+    private static bool Same(object? a, object? b) => (a, b) switch
+    {
+        (System.Collections.IEnumerable x, System.Collections.IEnumerable y) when a is not string =>
+            x.Cast<object?>().Count() == y.Cast<object?>().Count() && x.Cast<object?>().Zip(y.Cast<object?>()).All(p => Same(p.First, p.Second)),
+        _ => Equals(a, b),
+    };
+
     /// <summary>Writes vae/ and vocoder/ (config.json + random float32 safetensors, about 443 MB) and the random-weights marker under <paramref name="root"/>.</summary>
     public static void WriteRandom(string root, int seed = 0)
     {

@@ -9,7 +9,7 @@ namespace LatentAudio.Models.Bench;
 /// <summary>Timing of one stage: every run's seconds, their median and minimum, and the FLOPs of one run.</summary>
 /// <remarks><see cref="CpuSeconds"/>: process CPU time per timed run (all threads); on a shared, oversubscribed
 /// machine CPU seconds / threads is a better estimate of the unloaded wall time than the wall time itself.</remarks>
-public sealed record StageTiming(string Name, double[] Seconds, double[] CpuSeconds, double Flops, double ReferenceSeconds)
+public sealed record StageTiming(string Name, double[] Seconds, double[] CpuSeconds, double Flops)
 {
     public double Median
     {
@@ -24,16 +24,17 @@ public sealed record StageTiming(string Name, double[] Seconds, double[] CpuSeco
     public double MedianCpu => CpuSeconds.Order().ElementAt(CpuSeconds.Length / 2);
     public double RealTimeFactor(double audioSeconds) => Median / audioSeconds;
     public double GflopsPerSecond => Flops / Median / 1e9;
-    /// <summary>Reference seconds / ours, both as the minimum of the timed runs (the reference's protocol).</summary>
-    public double SpeedupVsReference => ReferenceSeconds / Min;
+    /// <summary>The median's GFLOP/s as a fraction of the FMA loop's, both on the sessions' thread count.</summary>
+    public double FractionOf(FmaPeakResult peak) => GflopsPerSecond / peak.GflopsPerSecond;
 }
 
+/// <param name="VaeConfig">The benchmarked configs: a PyTorch timing compares only with the full-size ones (<see cref="ReferenceComparison"/>).</param>
+/// <param name="Peak">This machine's fp32 FMA peak on <paramref name="Threads"/> threads, measured in the same run.</param>
 public sealed record ModelBenchmarkResult(string Model, int Frames, double AudioSeconds, int Threads, StageTiming Encode, StageTiming Decode, StageTiming Vocoder,
-    double LoadSeconds, long PeakWorkingSetBytes)
+    double LoadSeconds, long PeakWorkingSetBytes, FmaPeakResult Peak, Config.VaeConfig VaeConfig, Config.VocoderConfig VocoderConfig)
 {
     public double TotalMedian => Encode.Median + Decode.Median + Vocoder.Median;
     public double TotalMin => Encode.Min + Decode.Min + Vocoder.Min;
-    public double TotalReference => Encode.ReferenceSeconds + Decode.ReferenceSeconds + Vocoder.ReferenceSeconds;
 }
 
 /// <summary>Times encode, decode and vocode on a 10.24 s (1024-frame) log-mel: 1 warm-up, then <c>runs</c> timed calls each.</summary>
@@ -48,6 +49,9 @@ public static class ModelBenchmark
         using var vocoder = HifiGanVocoder.Load(model, settings, trackFrames: Frames);
         load.Stop();
         progress?.Invoke($"loaded in {load.Elapsed.TotalSeconds:0.0} s");
+        // Measured here, between load and the stages, so the peak sees the same threads and about the same machine load.
+        var peak = FmaPeak.Measure(settings.Threads, FmaPeak.BenchmarkWindow, FmaPeak.BenchmarkWindows);
+        progress?.Invoke($"fp32 FMA peak: {peak.GflopsPerSecond:0} GFLOP/s on {peak.Threads} threads ({peak.Kernel}, best of {peak.Windows} x {peak.WindowSeconds:0.0} s)");
         int mels = vocoder.Config.ModelInDim;
         var rng = new Random(1);
         // A log-mel-like input (natural-log magnitudes around -5); the values do not change the speed.
@@ -59,10 +63,10 @@ public static class ModelBenchmark
         var vocode = Time("vocoder", runs, () => vocoder.Vocode(vocMel), progress);
         double audioSeconds = (double)Frames * vocoder.Config.HopLength / vocoder.SampleRate;
         return new ModelBenchmarkResult(model.Id, Frames, audioSeconds, settings.Threads,
-            new StageTiming("encode", encode.Wall, encode.Cpu, vae.EncoderFlops, PythonReferenceTiming.EncodeSeconds),
-            new StageTiming("decode", decode.Wall, decode.Cpu, vae.DecoderFlops, PythonReferenceTiming.DecodeSeconds),
-            new StageTiming("vocoder", vocode.Wall, vocode.Cpu, vocoder.Flops, PythonReferenceTiming.VocoderSeconds),
-            load.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64);
+            new StageTiming("encode", encode.Wall, encode.Cpu, vae.EncoderFlops),
+            new StageTiming("decode", decode.Wall, decode.Cpu, vae.DecoderFlops),
+            new StageTiming("vocoder", vocode.Wall, vocode.Cpu, vocoder.Flops),
+            load.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64, peak, vae.Config, vocoder.Config);
     }
 
     private static (double[] Wall, double[] Cpu) Time(string name, int runs, Action run, Action<string>? progress)
