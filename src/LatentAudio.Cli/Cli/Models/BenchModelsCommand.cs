@@ -14,9 +14,11 @@ public sealed class BenchModelsCommand : ICommand
     public string Name => "bench-models";
     public string Summary => "time VAE encode/decode and the vocoder on a 10.24 s input (full-size AudioLDM2 architecture)";
     public string Usage =>
-        "latentaudio bench-models [--model M | --random-fullsize [--keep DIR]] [--path model|reconstruct] [--runs N] [--threads N] [--json]\n" +
+        "latentaudio bench-models [--model M | --random-fullsize [--family 16k|48k] [--keep DIR]] [--path model|reconstruct] [--runs N] [--threads N] [--json]\n" +
         "  --model M           benchmark this model (needs vae/ and vocoder/)\n" +
         "  --random-fullsize   (default) cvssp/audioldm2's architecture with random weights, written to a temp folder\n" +
+        "  --family F          the random full-size architecture: 16k (default; cvssp/audioldm2) or 48k (audioldm_48k:\n" +
+        "                      256 mels, HiFi-GAN 1536 channels; about 1.7 GB of weights, far heavier)\n" +
         "  --keep DIR          write the random full-size model to DIR and keep it (to time reconstruct on it)\n" +
         "  --path P            model (default): the networks alone; reconstruct: also reconstruct's own code path on\n" +
         "                      10.24 s (its metrics.json stage seconds), with the ratio to the networks alone\n" +
@@ -26,6 +28,7 @@ public sealed class BenchModelsCommand : ICommand
         "  --json              one JSON object (encode_s, decode_s, vocoder_s, ...) (default: a table)\n" +
         "Examples:\n" +
         "  latentaudio bench-models                       the full-size architecture, random weights, no download\n" +
+        "  latentaudio bench-models --family 48k --runs 1  the 48 kHz architecture, one timed run\n" +
         "  latentaudio bench-models --model audioldm2 --runs 5 --threads 2 --json";
 
     public int Run(CommandArgs args, CliContext context)
@@ -36,6 +39,9 @@ public sealed class BenchModelsCommand : ICommand
         int runs = args.Int("--runs") ?? 3;
         int threads = args.Int("--threads") ?? 0;
         var keep = args.Option("--keep");
+        var familyName = args.Option("--family");
+        var architecture = FullSizeArchitecture.Find(familyName ?? "16k")
+            ?? throw new UsageException($"unknown --family '{familyName}' (16k, 48k)");
         bool reconstructPath = (args.Option("--path") ?? "model") switch
         {
             "model" => false,
@@ -54,6 +60,7 @@ public sealed class BenchModelsCommand : ICommand
         if (random && modelSpec is not null) throw new UsageException("give either --model or --random-fullsize");
         if (runs < 1) throw new UsageException("--runs must be at least 1");
         if (threads < 0) throw new UsageException("--threads must be 0 or more");
+        if (familyName is not null && modelSpec is not null) throw new UsageException("--family picks the random full-size architecture; it does not go with --model");
         if (keep is not null && modelSpec is not null) throw new UsageException("--keep writes the random full-size model; it does not go with --model");
         // The settings every command uses, so the benchmark times the sessions users get.
         var settings = SessionSettings.Default with { IntraOpThreads = threads, OptimizationLevel = level };
@@ -66,9 +73,9 @@ public sealed class BenchModelsCommand : ICommand
             if (modelSpec is null)
             {
                 string folder = keep ?? (temp = Path.Combine(Path.GetTempPath(), "latentaudio-bench-" + Guid.NewGuid().ToString("N")));
-                progress?.Invoke($"writing random full-size AudioLDM2 weights to {folder} ...");
-                FullSizeModel.WriteRandom(folder);
-                model = new ModelLocation("random full-size cvssp/audioldm2 architecture", null, folder);
+                progress?.Invoke($"writing the {architecture.Name}'s random weights to {folder} ...");
+                FullSizeModel.WriteRandom(folder, architecture);
+                model = new ModelLocation(architecture.Name, null, folder);
             }
             else model = ModelResolver.Resolve(modelSpec, ModelParts.All);
             var r = ModelBenchmark.Run(model, settings, runs, progress);
@@ -101,11 +108,15 @@ public sealed class BenchModelsCommand : ICommand
         o.WriteLine("stage     median_s   min_s    RTF     GFLOP    GFLOP/s  %peak  python_s  speedup   cpu_s");
         foreach (var s in new[] { r.Encode, r.Decode, r.Vocoder })
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Name,-8} {s.Median,8:0.000} {s.Min,7:0.000} {s.RealTimeFactor(r.AudioSeconds),7:0.000} {s.Flops / 1e9,8:0.0} {s.GflopsPerSecond,8:0.0} {100 * s.GflopsPerSecond / PeakGflops,5:0}% {s.ReferenceSeconds,8:0.000} {s.SpeedupVsReference,7:0.00}x {s.MedianCpu,7:0.000}"));
+                $"{s.Name,-8} {s.Median,8:0.000} {s.Min,7:0.000} {s.RealTimeFactor(r.AudioSeconds),7:0.000} {s.Flops / 1e9,8:0.0} {s.GflopsPerSecond,8:0.0} {100 * s.GflopsPerSecond / PeakGflops,5:0}% {Or(s.ReferenceSeconds, 8, "0.000")} {Or(s.SpeedupVsReference, 7, "0.00")}x {s.MedianCpu,7:0.000}"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"total    {r.TotalMedian,8:0.000} {r.TotalMin,7:0.000} {r.TotalMedian / r.AudioSeconds,7:0.000}                                  {r.TotalReference,8:0.000} {r.TotalReference / r.TotalMin,7:0.00}x"));
+            $"total    {r.TotalMedian,8:0.000} {r.TotalMin,7:0.000} {r.TotalMedian / r.AudioSeconds,7:0.000}                                  {Or(r.TotalReference, 8, "0.000")} {Or(r.TotalReference / r.TotalMin, 7, "0.00")}x"));
         o.WriteLine($"peak working set: {r.PeakWorkingSetBytes / 1048576.0:0} MiB (speedup = PyTorch reference min / our min; cpu_s = process CPU seconds per run, all threads: on a shared machine cpu_s / threads estimates the unloaded time)");
     }
+
+    /// <summary>A number right-aligned in <paramref name="width"/>, or "-" where there is none (no PyTorch reference for this architecture).</summary>
+    private static string Or(double? value, int width, string format) =>
+        (value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-").PadLeft(width);
 
     private static void PrintPath(ModelBenchmarkResult r, ReconstructPathResult p, TextWriter o)
     {
@@ -119,9 +130,9 @@ public sealed class BenchModelsCommand : ICommand
     private static IEnumerable<(PathStageTiming Stage, StageTiming Bench)> Pairs(ModelBenchmarkResult r, ReconstructPathResult p) =>
         [(p.Encode, r.Encode), (p.Decode, r.Decode), (p.Vocoder, r.Vocoder)];
 
-    private static Dictionary<string, object> ToJson(ModelBenchmarkResult r, ReconstructPathResult? path)
+    private static Dictionary<string, object?> ToJson(ModelBenchmarkResult r, ReconstructPathResult? path)
     {
-        var d = new Dictionary<string, object>
+        var d = new Dictionary<string, object?>
         {
             ["model"] = r.Model, ["frames"] = r.Frames, ["audio_s"] = r.AudioSeconds, ["threads"] = r.Threads, ["load_s"] = r.LoadSeconds,
             ["peak_working_set_bytes"] = r.PeakWorkingSetBytes, ["peak_gflops_assumed"] = PeakGflops,

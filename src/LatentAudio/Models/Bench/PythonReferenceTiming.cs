@@ -9,6 +9,8 @@ namespace LatentAudio.Models.Bench;
 public static class PythonReferenceTiming
 {
     public const int Threads = 2;
+    /// <summary>The timed input's mel bins ([1,1,1024,64]).</summary>
+    public const int MelBins = 64;
     public const double EncodeSeconds = 2.4361260320001747;
     public const double DecodeSeconds = 4.288296575000004;
     public const double VocoderSeconds = 8.303138480999678;
