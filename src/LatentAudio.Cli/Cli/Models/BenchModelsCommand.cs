@@ -22,6 +22,8 @@ public sealed class BenchModelsCommand : ICommand
         "  --keep DIR          write the random full-size model to DIR and keep it (to time reconstruct on it)\n" +
         "  --path P            model (default): the networks alone; reconstruct: also reconstruct's own code path on\n" +
         "                      10.24 s (its metrics.json stage seconds), with the ratio to the networks alone\n" +
+        "  --frames N          mel frames of the input (default 1024 = 10.24 s; a multiple of the VAE's factor): a\n" +
+        "                      shorter input for a loaded machine (no PyTorch reference column then)\n" +
         "  --runs N            timed runs per stage after one warm-up (default 3; the median is reported)\n" +
         "  --threads N         ONNX Runtime intra-op threads (default: the cores available, as every command)\n" +
         "  --optimization L    ONNX Runtime graph optimisation: all (default), extended, basic, none\n" +
@@ -37,6 +39,7 @@ public sealed class BenchModelsCommand : ICommand
         bool random = args.Flag("--random-fullsize");
         var modelSpec = args.Option("--model", "-m");
         int runs = args.Int("--runs") ?? 3;
+        int frames = args.Int("--frames") ?? ModelBenchmark.Frames;
         int threads = args.Int("--threads") ?? 0;
         var keep = args.Option("--keep");
         var familyName = args.Option("--family");
@@ -59,6 +62,7 @@ public sealed class BenchModelsCommand : ICommand
         args.Positionals(0, 0);
         if (random && modelSpec is not null) throw new UsageException("give either --model or --random-fullsize");
         if (runs < 1) throw new UsageException("--runs must be at least 1");
+        if (frames < 1) throw new UsageException("--frames must be at least 1");
         if (threads < 0) throw new UsageException("--threads must be 0 or more");
         if (familyName is not null && modelSpec is not null) throw new UsageException("--family picks the random full-size architecture; it does not go with --model");
         if (keep is not null && modelSpec is not null) throw new UsageException("--keep writes the random full-size model; it does not go with --model");
@@ -78,7 +82,7 @@ public sealed class BenchModelsCommand : ICommand
                 model = new ModelLocation(architecture.Name, null, folder);
             }
             else model = ModelResolver.Resolve(modelSpec, ModelParts.All);
-            var r = ModelBenchmark.Run(model, settings, runs, progress);
+            var r = ModelBenchmark.Run(model, settings, runs, frames, progress);
             ReconstructPathResult? path = null;
             if (reconstructPath)
             {
