@@ -88,7 +88,7 @@ public sealed class LatentCodec
         int streams = input.Levels.Length, mels = _frontEnd.MelBins, down = _vae.Downsample;
         double valuesPerSecond = streams * _vae.LatentChannels * (mels / down) * (double)_frontEnd.SampleRate / (_frontEnd.HopLength * down);
         return new BitrateReport(input.DurationSeconds, input.SampleRate, input.Channels, streams, stats.Values,
-            valuesPerSecond, stats.EntropyBits(), writer.HeaderBytes, writer.BytesWritten, stats.ZstdBytes());
+            valuesPerSecond, stats.EntropyBits(), writer.HeaderBytes, writer.BytesWritten, stats.ZstdBytes()) { ModelSampleRate = _frontEnd.SampleRate };
     }
 
     private EncoderInput Measure(WindowedLatentEncoder encoder, Func<IAudioReader> open, ChannelMode channels, int window, int overlap, string sourceName)

@@ -86,6 +86,7 @@ public class Commands48kTests
         Assert.True(code == 0, err);
         Assert.Contains("@ 48000 Hz in", output);
         Assert.Contains(" 204.8 kbps", output); // the nominal float32 latent of the 48 kHz layout
+        Assert.Contains("vs mono PCM at the model's 48000 Hz (768 kbps)", output);
         (code, _, err) = Cli.Run("decode", dir.File("a.lat"), "-o", dir.File("a.wav"), "--model", Checkpoint);
         Assert.True(code == 0, err);
         var y = AudioFile.Read(dir.File("a.wav"));
