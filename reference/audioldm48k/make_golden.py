@@ -104,6 +104,9 @@ sd["model.diffusion_model.input_blocks.0.0.weight"] = torch.randn(8, 16, 3, 3)
 sd["cond_stage_models.0.dummy.weight"] = torch.randn(4, 4)
 sd["scale_factor"] = torch.tensor(1.0)
 torch.save({"state_dict": sd}, os.path.join(out, "audioldm48k_tiny.pth"))
+# LatentAudio's random-weights marker (AudioLdmModel.RandomWeightsMarker): reports of this .pth say its weights are random.
+with open(os.path.join(out, "LATENTAUDIO_RANDOM_WEIGHTS"), "w") as f:
+    f.write("random weights: the tiny audioldm_48k-structure checkpoint written by reference/audioldm48k/make_golden.py (test fixture)\n")
 
 # ---- full-size key lists and shapes (the real audioldm_48k first_stage_model) ----
 def shapes(module, prefix):

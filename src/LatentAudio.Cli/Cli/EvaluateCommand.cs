@@ -27,7 +27,9 @@ public sealed class EvaluateCommand : ICommand
           -o OUT         rows go to OUT/rows/shard-I-of-N.jsonl; an unsharded run also writes OUT/summary.*
           --model        one or more models (each loaded once); default audioldm2
           --codec        also the latent codec round trip at these quantiser steps, with its measured kbps
-          --opus         also the Opus baseline at these bitrates (kbps)
+          --opus         also the Opus baseline at these bitrates (kbps), coded at the model's rate (16 or 48 kHz)
+        Every output is scored at its model's rate (16 kHz for audioldm2, 48 kHz for audioldm-48k) against the input
+        resampled to it; metrics defined at their own rate resample: pesq_* to 16 kHz, stoi/estoi to 10 kHz.
           --keep-audio   write every output as OUT/audio/<model>/<id>/<output>.wav
           --fad          also the Fréchet distance between the inputs' and each output's embeddings per category x
                          model x output in the summary (network: default vggish, as 'fad'; loaded once); each row

@@ -32,8 +32,10 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
         latentaudio rd INPUT... --model M [options]
           Rate-distortion sweep: the latent codec at several targets (and unquantised, "latent-ceiling") against
           Opus (Concentus, hard CBR, 6, 8, 12, 16, 24, 32 kbps) on the same inputs; writes rd.csv, rd.json, rd.html.
-          Inputs are mixed to mono (unlike reconstruct, which defaults to each channel) and resampled to 16 kHz;
-          metrics ({string.Join(", ", RdMetricKeys)}) compare the decoded audio with that signal.
+          Inputs are mixed to mono (unlike reconstruct, which defaults to each channel) and resampled to the model's
+          rate (16 kHz for audioldm2, 48 kHz for audioldm-48k); Opus codes at that rate too. Metrics
+          ({string.Join(", ", RdMetricKeys)}) compare the decoded audio with that signal at that rate, except
+          where a metric is defined at its own rate: pesq_wb resamples to 16 kHz, stoi/estoi to 10 kHz.
           INPUT       audio files, or folders searched recursively for {InputExpander.AudioExtensionList}
           --model M   model folder, hub id or known name (required)
           -o DIR      output folder (default rd/)
@@ -107,7 +109,8 @@ public sealed class RdCommand(ICodecModelProvider models, RdMetrics metrics) : I
         AtomicFile.WriteAllText(Path.Combine(outDir, "rd.json"), new JsonObject
         {
             ["model"] = model.Identity.ToString(),
-            ["note"] = "actual_kbps counts every file byte; latent points code a 16 kHz mono mix; opus is raw packets with 1-byte length prefixes",
+            ["sample_rate"] = codec.SampleRate,
+            ["note"] = $"actual_kbps counts every file byte; latent points code a {codec.SampleRate} Hz mono mix; opus codes the same mix at {OpusBaseline.RateFor(codec.SampleRate)} Hz, raw packets with 1-byte length prefixes; pesq_wb is scored at 16 kHz and stoi/estoi at 10 kHz (resampled, as they are defined)",
             ["points"] = new JsonArray(rows.Select(r => (JsonNode?)RateDistortionReport.Json(r)).ToArray()),
         }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), force);
         AtomicFile.WriteAllText(Path.Combine(outDir, "rd.html"), RateDistortionReport.Html(rows, model.Identity.ToString()), force);

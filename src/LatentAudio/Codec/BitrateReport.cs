@@ -30,8 +30,13 @@ public sealed record BitrateReport(
     public double ZstdKbps => ZstdBytes * 8.0 / DurationSeconds / 1000;
     public double InputPcm16Kbps => InputSampleRate * InputChannels * 16.0 / 1000;
     public double RatioVsInputPcm16 => InputPcm16Kbps / ActualKbps;
-    /// <summary>Against 16 kHz mono 16-bit PCM (256 kb/s), the model's own input format.</summary>
+    /// <summary>Against 16 kHz mono 16-bit PCM (256 kb/s): AudioLDM2's input format, kept as a fixed yardstick for every model.</summary>
     public double RatioVs16kMonoPcm16 => 256.0 / ActualKbps;
+    /// <summary>The rate the model codes (its front-end's); 16 kHz unless the codec says otherwise.</summary>
+    public int ModelSampleRate { get; init; } = 16000;
+    /// <summary>Mono 16-bit PCM at the model's rate (256 kb/s at 16 kHz, 768 kb/s at 48 kHz).</summary>
+    public double ModelMonoPcm16Kbps => ModelSampleRate * 16.0 / 1000;
+    public double RatioVsModelMonoPcm16 => ModelMonoPcm16Kbps / ActualKbps;
 
     public string ToText() => string.Create(CultureInfo.InvariantCulture,
         $"""
@@ -40,7 +45,7 @@ public sealed record BitrateReport(
           empirical entropy       {EntropyKbps,9:0.###} kbps ({EntropyBitsPerValue:0.####} bits/value, fitted on this file)
           actual file             {ActualKbps,9:0.###} kbps ({FileBytes} bytes incl. {HeaderBytes}-byte header; payload {PayloadKbps:0.###} kbps)
           zstd -19 same integers  {ZstdKbps,9:0.###} kbps ({ZstdBytes} bytes)
-          compression ratio       {RatioVsInputPcm16:0.#}:1 vs 16-bit PCM of the input ({InputPcm16Kbps:0.#} kbps), {RatioVs16kMonoPcm16:0.#}:1 vs 16 kHz mono PCM (256 kbps)
+          compression ratio       {RatioVsInputPcm16:0.#}:1 vs 16-bit PCM of the input ({InputPcm16Kbps:0.#} kbps), {RatioVs16kMonoPcm16:0.#}:1 vs 16 kHz mono PCM (256 kbps){(ModelSampleRate == 16000 ? "" : $", {RatioVsModelMonoPcm16:0.#}:1 vs mono PCM at the model's {ModelSampleRate} Hz ({ModelMonoPcm16Kbps:0.#} kbps)")}
         """);
 
     public Dictionary<string, object> ToDictionary() => new()
@@ -51,5 +56,6 @@ public sealed record BitrateReport(
         ["actual_kbps"] = ActualKbps, ["payload_kbps"] = PayloadKbps, ["file_bytes"] = FileBytes, ["header_bytes"] = HeaderBytes,
         ["zstd_kbps"] = ZstdKbps, ["zstd_bytes"] = ZstdBytes,
         ["ratio_vs_input_pcm16"] = RatioVsInputPcm16, ["ratio_vs_16k_mono_pcm16"] = RatioVs16kMonoPcm16,
+        ["model_sample_rate"] = ModelSampleRate, ["ratio_vs_model_mono_pcm16"] = RatioVsModelMonoPcm16,
     };
 }

@@ -39,6 +39,12 @@ public sealed class LatentCodec
     }
 
     public ModelIdentity Model { get; }
+    /// <summary>The rate the model codes (its front-end's: 16 kHz for AudioLDM2, 48 kHz for audioldm_48k).</summary>
+    public int SampleRate => _frontEnd.SampleRate;
+    /// <summary>Latent values per second of one coded stream: channels × mel bins/f × frames/s of the latent
+    /// (3,200 for AudioLDM2 at 16 kHz; 6,400 for audioldm_48k).</summary>
+    public double ValuesPerSecondPerStream =>
+        _vae.LatentChannels * (_frontEnd.MelBins / _vae.Downsample) * (double)_frontEnd.SampleRate / (_frontEnd.HopLength * _vae.Downsample);
 
     /// <summary>Encodes <paramref name="audio"/> into <paramref name="output"/>; returns the honest bitrate report.</summary>
     public BitrateReport Encode(AudioBuffer audio, Stream output, LatentCodecOptions options, string sourceName = "input")
@@ -82,7 +88,7 @@ public sealed class LatentCodec
         int streams = input.Levels.Length, mels = _frontEnd.MelBins, down = _vae.Downsample;
         double valuesPerSecond = streams * _vae.LatentChannels * (mels / down) * (double)_frontEnd.SampleRate / (_frontEnd.HopLength * down);
         return new BitrateReport(input.DurationSeconds, input.SampleRate, input.Channels, streams, stats.Values,
-            valuesPerSecond, stats.EntropyBits(), writer.HeaderBytes, writer.BytesWritten, stats.ZstdBytes());
+            valuesPerSecond, stats.EntropyBits(), writer.HeaderBytes, writer.BytesWritten, stats.ZstdBytes()) { ModelSampleRate = _frontEnd.SampleRate };
     }
 
     private EncoderInput Measure(WindowedLatentEncoder encoder, Func<IAudioReader> open, ChannelMode channels, int window, int overlap, string sourceName)

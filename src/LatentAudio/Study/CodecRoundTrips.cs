@@ -12,8 +12,9 @@ namespace LatentAudio.Study;
 /// <summary>
 /// The compressed outputs of one item for one model, as <see cref="RateDistortionSweep"/> makes them: the input
 /// mixed to mono at the model's rate is the reference; the latent codec at each fixed quantiser step (a real file in
-/// memory, decoded back through the vocoder) and Opus at each bitrate (16 kHz) are scored against it, each with its
-/// measured bitrate (every byte of the file per second of input).
+/// memory, decoded back through the vocoder) and Opus at each bitrate (at the model's rate where Opus codes it, 16 or
+/// 48 kHz, else at 48 kHz and brought back) are scored against it at the model's rate, each with its measured bitrate
+/// (every byte of the file per second of input).
 /// </summary>
 public sealed class CodecRoundTrips(AudioLdmModel model, EvaluationSettings settings, PairMetrics metrics)
 {
@@ -51,15 +52,16 @@ public sealed class CodecRoundTrips(AudioLdmModel model, EvaluationSettings sett
         }
         if (settings.OpusKbps.Count > 0)
         {
-            var ref16 = rate == OpusBaseline.SampleRate ? reference : mono.Resample(OpusBaseline.SampleRate).Channel(0);
+            int opusRate = OpusBaseline.RateFor(rate);
+            var opusInput = opusRate == rate ? reference : mono.Resample(opusRate).Channel(0);
             foreach (var kbps in settings.OpusKbps)
             {
                 var clock = Stopwatch.StartNew();
-                var enc = OpusBaseline.Encode(ref16, kbps);
-                var (opusAudio, _) = OpusBaseline.DecodeConcealing(enc.File, source.Name);
-                var audio = Fit(opusAudio, ref16.Length);
-                var m = metrics(ref16, audio, OpusBaseline.SampleRate);
-                decoded?.Invoke(OpusOutput(kbps), new AudioBuffer([audio], OpusBaseline.SampleRate));
+                var enc = OpusBaseline.Encode(opusInput, kbps, opusRate);
+                var (opusDecoded, _) = OpusBaseline.DecodeConcealing(enc.File, source.Name);
+                var audio = Fit(opusRate == rate ? opusDecoded : AudioBuffer.Mono(opusDecoded, opusRate).Resample(rate).Channel(0), reference.Length);
+                var m = metrics(reference, audio, rate);
+                decoded?.Invoke(OpusOutput(kbps), new AudioBuffer([audio], rate));
                 points.Add(new CodecPoint(OpusOutput(kbps), enc.MeasuredKbps, m, clock.Elapsed.TotalSeconds));
             }
         }

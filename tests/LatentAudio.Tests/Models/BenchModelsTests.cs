@@ -58,6 +58,18 @@ public sealed class BenchModelsTests
     }
 
     [Fact]
+    public void AnUnknownFamilyOrAFamilyWithAModelIsAUsageError()
+    {
+        var r = Cli.Run("bench-models", "--family", "99k");
+        Assert.Equal(2, r.Code);
+        Assert.Contains("unknown --family '99k' (16k, 48k)", r.Err);
+        using var m = new TinyModelFolder();
+        r = Cli.Run("bench-models", "--model", m.Path, "--family", "48k");
+        Assert.Equal(2, r.Code);
+        Assert.Contains("--family", r.Err);
+    }
+
+    [Fact]
     public void BenchLoadReportsEveryLoadAndFillsATemporaryCache()
     {
         using var m = new TinyModelFolder();

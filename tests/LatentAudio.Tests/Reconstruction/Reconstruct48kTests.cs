@@ -25,6 +25,11 @@ public class Reconstruct48kTests
         var (code, _, err) = Cli.Run("reconstruct", dir.File("in.wav"), "--model", Checkpoint, "-o", outDir, "--metrics", "snr");
         Assert.True(code == 0, err);
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!;
+        // The fixture's folder holds the random-weights marker: a .pth's report says loudly that its weights are random.
+        Assert.Equal("warning", json.AsObject().First().Key);
+        Assert.Equal(LatentAudio.Models.AudioLdm.AudioLdmModel.RandomWeightsWarning, json["warning"]!.GetValue<string>());
+        Assert.True(json["model"]!["random_weights"]!.GetValue<bool>());
+        Assert.Contains("RANDOM WEIGHTS", File.ReadAllLines(Path.Combine(outDir, "report.md"))[0]);
         Assert.Equal(48000, json["model_sample_rate"]!.GetValue<int>());
         Assert.Equal(256, json["mel_config"]!["n_mels"]!.GetValue<int>());
         Assert.Equal(480, json["mel_config"]!["hop"]!.GetValue<int>());
@@ -73,6 +78,9 @@ public class Reconstruct48kTests
         File.Copy(Checkpoint, Path.Combine(folder, "audioldm_48k.pth"));
         using var model = LatentAudio.Models.AudioLdm.AudioLdmModel.Load(folder, LatentAudio.Models.ModelParts.Vae);
         Assert.Equal(48000, model.SampleRate);
+        Assert.False(model.RandomWeights); // no marker beside this copy
+        using var marked = LatentAudio.Models.AudioLdm.AudioLdmModel.Load(Checkpoint, LatentAudio.Models.ModelParts.Vae);
+        Assert.True(marked.RandomWeights); // the fixture folder's LATENTAUDIO_RANDOM_WEIGHTS
         Assert.Equal(8, model.Vae.Downsample);
         Assert.Null(model.Vocoder);
     }

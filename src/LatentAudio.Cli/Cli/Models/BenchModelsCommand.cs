@@ -14,13 +14,17 @@ public sealed class BenchModelsCommand : ICommand
     public string Name => "bench-models";
     public string Summary => "time VAE encode/decode and the vocoder on a 10.24 s input (full-size AudioLDM2 architecture)";
     public string Usage =>
-        "latentaudio bench-models [--model M | --random-fullsize [--keep DIR]] [--path model|reconstruct] [--runs N] [--threads N]\n" +
-        "                        [--reference-timing FILE] [--json]\n" +
+        "latentaudio bench-models [--model M | --random-fullsize [--family 16k|48k] [--keep DIR]] [--path model|reconstruct] [--runs N]\n" +
+        "                        [--frames N] [--threads N] [--reference-timing FILE] [--json]\n" +
         "  --model M           benchmark this model (needs vae/ and vocoder/)\n" +
         "  --random-fullsize   (default) cvssp/audioldm2's architecture with random weights, written to a temp folder\n" +
+        "  --family F          the random full-size architecture: 16k (default; cvssp/audioldm2) or 48k (audioldm_48k:\n" +
+        "                      256 mels, HiFi-GAN 1536 channels; about 1.7 GB of weights, far heavier)\n" +
         "  --keep DIR          write the random full-size model to DIR and keep it (to time reconstruct on it)\n" +
         "  --path P            model (default): the networks alone; reconstruct: also reconstruct's own code path on\n" +
         "                      10.24 s (its metrics.json stage seconds), with the ratio to the networks alone\n" +
+        "  --frames N          mel frames of the input (default 1024 = 10.24 s; a multiple of the VAE's factor): a\n" +
+        "                      shorter input for a loaded machine (no PyTorch reference column then)\n" +
         "  --runs N            timed runs per stage after one warm-up (default 3; the median is reported)\n" +
         "  --threads N         ONNX Runtime intra-op threads (default: the cores available, as every command)\n" +
         "  --optimization L    ONNX Runtime graph optimisation: all (default), extended, basic, none\n" +
@@ -29,6 +33,7 @@ public sealed class BenchModelsCommand : ICommand
         "  --json              one JSON object (encode_s, decode_s, vocoder_s, ...) (default: a table)\n" +
         "Examples:\n" +
         "  latentaudio bench-models                       the full-size architecture, random weights, no download\n" +
+        "  latentaudio bench-models --family 48k --runs 1  the 48 kHz architecture, one timed run\n" +
         "  latentaudio bench-models --model audioldm2 --runs 5 --threads 2 --json";
 
     public int Run(CommandArgs args, CliContext context)
@@ -37,9 +42,13 @@ public sealed class BenchModelsCommand : ICommand
         bool random = args.Flag("--random-fullsize");
         var modelSpec = args.Option("--model", "-m");
         int runs = args.Int("--runs") ?? 3;
+        int frames = args.Int("--frames") ?? ModelBenchmark.Frames;
         int threads = args.Int("--threads") ?? 0;
         var keep = args.Option("--keep");
         var referenceFile = args.Option("--reference-timing");
+        var familyName = args.Option("--family");
+        var architecture = FullSizeArchitecture.Find(familyName ?? "16k")
+            ?? throw new UsageException($"unknown --family '{familyName}' (16k, 48k)");
         bool reconstructPath = (args.Option("--path") ?? "model") switch
         {
             "model" => false,
@@ -57,7 +66,9 @@ public sealed class BenchModelsCommand : ICommand
         args.Positionals(0, 0);
         if (random && modelSpec is not null) throw new UsageException("give either --model or --random-fullsize");
         if (runs < 1) throw new UsageException("--runs must be at least 1");
+        if (frames < 1) throw new UsageException("--frames must be at least 1");
         if (threads < 0) throw new UsageException("--threads must be 0 or more");
+        if (familyName is not null && modelSpec is not null) throw new UsageException("--family picks the random full-size architecture; it does not go with --model");
         if (keep is not null && modelSpec is not null) throw new UsageException("--keep writes the random full-size model; it does not go with --model");
         // Read before the minutes of benchmarking, so a malformed file fails at once.
         var reference = referenceFile is null ? null : ReferenceTiming.Load(referenceFile);
@@ -72,12 +83,12 @@ public sealed class BenchModelsCommand : ICommand
             if (modelSpec is null)
             {
                 string folder = keep ?? (temp = Path.Combine(Path.GetTempPath(), "latentaudio-bench-" + Guid.NewGuid().ToString("N")));
-                progress?.Invoke($"writing random full-size AudioLDM2 weights to {folder} ...");
-                FullSizeModel.WriteRandom(folder);
-                model = new ModelLocation("random full-size cvssp/audioldm2 architecture", null, folder);
+                progress?.Invoke($"writing the {architecture.Name}'s random weights to {folder} ...");
+                FullSizeModel.WriteRandom(folder, architecture);
+                model = new ModelLocation(architecture.Name, null, folder);
             }
             else model = ModelResolver.Resolve(modelSpec, ModelParts.All);
-            var r = ModelBenchmark.Run(model, settings, runs, progress);
+            var r = ModelBenchmark.Run(model, settings, runs, frames, progress);
             ReconstructPathResult? path = null;
             if (reconstructPath)
             {

@@ -14,7 +14,7 @@ public sealed record OpusEncoded(byte[] File, int SampleRate, int SampleCount, i
 }
 
 /// <summary>
-/// The classic-codec baseline: mono Opus at 16 kHz through Concentus (managed port of libopus 1.3), complexity 10,
+/// The classic-codec baseline: mono Opus (at 16 kHz by default; at any rate Opus codes, see <see cref="RateFor"/>) through Concentus (managed port of libopus 1.3), complexity 10,
 /// 20 ms frames, application AUDIO, hard CBR by default (opusenc --hard-cbr, notes/codec-and-cli-lessons.md §9):
 /// VBR cannot go below ≈7.4 kbps on our samples at 20 ms (SILK's floor; measured 7.47 kbps when 6 was asked), so
 /// only CBR hits every point of the 6-32 kbps sweep within 10%. VBR stays available for comparison.
@@ -26,18 +26,34 @@ public sealed record OpusEncoded(byte[] File, int SampleRate, int SampleCount, i
 /// </summary>
 public static class OpusBaseline
 {
+    /// <summary>The default rate: AudioLDM2's 16 kHz.</summary>
     public const int SampleRate = 16000;
-    public const int FrameSize = 320; // 20 ms
+    public const int FrameSize = 320; // 20 ms at 16 kHz
+
+    /// <summary>The rates an Opus encoder takes (RFC 6716 §2: 8, 12, 16, 24 and 48 kHz).</summary>
+    public static bool IsSupported(int rate) => rate is 8000 or 12000 or 16000 or 24000 or 48000;
+
+    /// <summary>The rate to code a model's audio at: the model's own when Opus supports it (16 kHz, 48 kHz), else 48 kHz
+    /// (Opus's internal rate: nothing of the model's band is lost).</summary>
+    public static int RateFor(int modelRate) => IsSupported(modelRate) ? modelRate : 48000;
+
+    /// <summary>20 ms frames at <paramref name="rate"/>.</summary>
+    public static int FrameSizeAt(int rate) => rate / 50;
     private static ReadOnlySpan<byte> Magic => "LAOP"u8;
     public static readonly double[] StandardKbps = [6, 8, 12, 16, 24, 32];
 
-    public static OpusEncoded Encode(ReadOnlySpan<float> samples16k, double kbps, bool vbr = false)
+    public static OpusEncoded Encode(ReadOnlySpan<float> samples16k, double kbps, bool vbr = false) => Encode(samples16k, kbps, SampleRate, vbr);
+
+    /// <summary>Codes mono <paramref name="samples"/> at <paramref name="sampleRate"/> (one of <see cref="IsSupported"/>).</summary>
+    public static OpusEncoded Encode(ReadOnlySpan<float> samples, double kbps, int sampleRate, bool vbr = false)
     {
         if (kbps is < 6 or > 510) throw new InvalidInputException($"Opus bitrate {kbps} kbps is outside [6, 510]");
+        if (!IsSupported(sampleRate)) throw new InvalidInputException($"Opus does not code {sampleRate} Hz (8, 12, 16, 24 or 48 kHz)");
+        int frameSize = FrameSizeAt(sampleRate);
         // The managed classes directly: OpusCodecFactory may silently switch to a native libopus when one is installed
         // (a process-wide static switch), and the baseline must be the same Concentus code on every machine.
 #pragma warning disable CS0618
-        var enc = new OpusEncoderImpl(SampleRate, 1, OpusApplication.OPUS_APPLICATION_AUDIO)
+        var enc = new OpusEncoderImpl(sampleRate, 1, OpusApplication.OPUS_APPLICATION_AUDIO)
         {
             Bitrate = (int)Math.Round(kbps * 1000),
             UseVBR = vbr,
@@ -46,27 +62,27 @@ public static class OpusBaseline
         };
 #pragma warning restore CS0618
         int preSkip = enc.Lookahead;
-        int total = samples16k.Length + preSkip;
-        int frames = (total + FrameSize - 1) / FrameSize;
-        var padded = new float[frames * FrameSize];
-        samples16k.CopyTo(padded);
+        int total = samples.Length + preSkip;
+        int frames = (total + frameSize - 1) / frameSize;
+        var padded = new float[frames * frameSize];
+        samples.CopyTo(padded);
         var w = new ByteWriter();
         w.Bytes(Magic);
         w.U16(1);
-        w.U32(SampleRate);
+        w.U32((uint)sampleRate);
         w.U16(1);
         w.U16((ushort)preSkip);
-        w.U32((uint)samples16k.Length);
-        w.U16(FrameSize);
+        w.U32((uint)samples.Length);
+        w.U16((ushort)frameSize);
         var packet = new byte[1500];
         for (int f = 0; f < frames; f++)
         {
-            int n = enc.Encode(padded.AsSpan(f * FrameSize, FrameSize), FrameSize, packet, packet.Length);
+            int n = enc.Encode(padded.AsSpan(f * frameSize, frameSize), frameSize, packet, packet.Length);
             if (n <= 0) throw new LatentAudioException($"Opus encoder failed on frame {f} ({n})");
             w.VarUInt((ulong)n);
             w.Bytes(packet.AsSpan(0, n));
         }
-        return new OpusEncoded(w.ToArray(), SampleRate, samples16k.Length, preSkip, frames, kbps);
+        return new OpusEncoded(w.ToArray(), sampleRate, samples.Length, preSkip, frames, kbps);
     }
 
     /// <summary>Decodes a file made by <see cref="Encode"/> back to exactly the original number of samples.</summary>
@@ -87,24 +103,24 @@ public static class OpusBaseline
         int rate = (int)r.U32(), channels = r.U16(), preSkip = r.U16();
         int count = (int)Math.Min(r.U32(), int.MaxValue);
         int frameSize = r.U16();
-        if (rate != SampleRate || channels != 1 || frameSize != FrameSize) throw r.Error($"expects 16 kHz mono 20 ms frames, found {rate} Hz, {channels} ch, {frameSize}");
-        if ((long)count + preSkip > (long)file.Length * 48 * FrameSize) throw r.Error($"sample count {count} is implausible for the file size");
+        if (!IsSupported(rate) || channels != 1 || frameSize != FrameSizeAt(rate)) throw r.Error($"expects mono 20 ms frames at 8, 12, 16, 24 or 48 kHz, found {rate} Hz, {channels} ch, {frameSize}");
+        if ((long)count + preSkip > (long)file.Length * 48 * frameSize) throw r.Error($"sample count {count} is implausible for the file size");
 #pragma warning disable CS0618 // managed decoder on purpose, see Encode
-        var dec = new OpusDecoderImpl(SampleRate, 1);
+        var dec = new OpusDecoderImpl(rate, 1);
 #pragma warning restore CS0618
-        var outp = new float[count + preSkip + FrameSize];
+        var outp = new float[count + preSkip + frameSize];
         int pos = 0;
-        var frame = new float[FrameSize];
+        var frame = new float[frameSize];
         int concealed = 0;
         while (r.Remaining > 0)
         {
             int n = r.VarUIntIn("packet length", 1275);
             var pkt = r.Bytes(n);
             int got;
-            try { got = dec.Decode(pkt, frame, FrameSize, false); }
+            try { got = dec.Decode(pkt, frame, frameSize, false); }
             catch (Exception e) when (conceal && e is not OutOfMemoryException)
             {
-                got = dec.Decode(null, frame, FrameSize, false);
+                got = dec.Decode(null, frame, frameSize, false);
                 concealed++;
             }
             catch (Exception e) when (e is not OutOfMemoryException) { throw r.Error($"Opus packet at byte {r.Position - n} does not decode ({e.Message})"); }

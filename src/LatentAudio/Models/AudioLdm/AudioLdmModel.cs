@@ -135,6 +135,21 @@ public sealed class AudioLdmModel : IDisposable
         return vocoderRate == MelConfig.AudioLdm48k.SampleRate ? MelConfig.AudioLdm48k : MelConfig.AudioLdm16k;
     }
 
+    /// <summary>
+    /// The front-end configuration of <paramref name="spec"/> (a folder, hub id, alias or original checkpoint) without
+    /// building its networks: what a command that only computes the log-mel needs. A diffusers folder or hub model
+    /// needs only its vocoder's config.json; an original checkpoint is read (its first_stage_model tensors) for the layout.
+    /// </summary>
+    public static MelConfig ReadMelConfig(string spec)
+    {
+        if (OriginalCheckpointFile.Find(spec) is { } file) return OriginalCheckpoint.Open(file).Layout.Family.Mel;
+        var location = ModelResolver.Resolve(spec, ModelParts.Vocoder);
+        if (OriginalCheckpointFile.Find(location.RootFolder) is { } inFolder) return OriginalCheckpoint.Open(inFolder).Layout.Family.Mel;
+        var vocoderConfig = Path.Combine(location.VocoderFolder, "config.json");
+        int? rate = File.Exists(vocoderConfig) ? Config.VocoderConfig.Load(vocoderConfig).SamplingRate : null;
+        return MelConfigFor(spec, location, rate);
+    }
+
     /// <summary>Whether <paramref name="folder"/> holds the <see cref="RandomWeightsMarker"/> file.</summary>
     public static bool IsRandomWeights(string folder) => File.Exists(Path.Combine(folder, RandomWeightsMarker));
 

@@ -36,34 +36,35 @@ public sealed class AutoencoderKl : ILatentAutoencoder
     public int Downsample => Config.Downsample;
 
     /// <summary>Loads the VAE of a resolved model (its <c>vae/</c> folder).</summary>
-    public static AutoencoderKl Load(ModelLocation model, SessionSettings? settings = null, int? trackFrames = null) =>
-        Load(model.VaeFolder, settings, trackFrames);
+    /// <param name="trackBins">Mel bins of the tracked input (the model's MelConfig.NMels; 64 at 16 kHz, 256 at 48 kHz).</param>
+    public static AutoencoderKl Load(ModelLocation model, SessionSettings? settings = null, int? trackFrames = null, int trackBins = 64) =>
+        Load(model.VaeFolder, settings, trackFrames, trackBins);
 
     /// <summary>Loads a diffusers VAE folder; validates config and weights before building.</summary>
     /// <param name="trackFrames">Count FLOPs for this many mel frames (benchmark); the graphs stay dynamic.</param>
-    public static AutoencoderKl Load(string vaeFolder, SessionSettings? settings = null, int? trackFrames = null)
+    public static AutoencoderKl Load(string vaeFolder, SessionSettings? settings = null, int? trackFrames = null, int trackBins = 64)
     {
         var (config, file) = OpenValidated(vaeFolder);
-        using (file) return Build(config, file, new GraphFiles(Path.Combine(vaeFolder, "config.json"), file.Path), settings, trackFrames);
+        using (file) return Build(config, file, new GraphFiles(Path.Combine(vaeFolder, "config.json"), file.Path), settings, trackFrames, trackBins);
     }
 
     /// <summary>Builds the VAE from weights already checked against <paramref name="config"/> (e.g. an original
     /// checkpoint's). Not kept in the graph cache: its key would need the sha256 of the whole multi-GB checkpoint.</summary>
     public static AutoencoderKl FromWeights(VaeConfig config, IWeights weights, SessionSettings? settings = null, int? trackFrames = null) =>
-        Build(config, weights, null, settings, trackFrames);
+        Build(config, weights, null, settings, trackFrames, 64);
 
-    private static AutoencoderKl Build(VaeConfig config, IWeights weights, GraphFiles? files, SessionSettings? settings, int? trackFrames)
+    private static AutoencoderKl Build(VaeConfig config, IWeights weights, GraphFiles? files, SessionSettings? settings, int? trackFrames, int trackBins)
     {
         settings ??= SessionSettings.Default;
         // One graph at a time: each protobuf holds a copy of its weights until ONNX Runtime has taken them. A FLOP
         // count needs the built graph, so with trackFrames it is built even when the session comes from the cache.
-        var encoderGraph = trackFrames is null ? null : VaeGraphs.BuildEncoder(config, weights, trackFrames);
+        var encoderGraph = trackFrames is null ? null : VaeGraphs.BuildEncoder(config, weights, trackFrames, trackBins);
         var encoder = OnnxNetwork.Open(EncoderGraphName, files, settings, () => (encoderGraph ?? VaeGraphs.BuildEncoder(config, weights)).Model);
         double encoderFlops = encoderGraph?.Flops ?? 0;
         encoderGraph = null;
         try
         {
-            var decoderGraph = trackFrames is null ? null : VaeGraphs.BuildDecoder(config, weights, trackFrames);
+            var decoderGraph = trackFrames is null ? null : VaeGraphs.BuildDecoder(config, weights, trackFrames, trackBins);
             var decoder = OnnxNetwork.Open(DecoderGraphName, files, settings, () => (decoderGraph ?? VaeGraphs.BuildDecoder(config, weights)).Model);
             return new AutoencoderKl(config, encoder, encoderFlops, decoder, decoderGraph?.Flops ?? 0);
         }
@@ -86,13 +87,13 @@ public sealed class AutoencoderKl : ILatentAutoencoder
         return (config, file);
     }
 
-    public static (VaeConfig Config, BuiltGraph Encoder, BuiltGraph Decoder) BuildGraphs(string vaeFolder, int? trackFrames = null)
+    public static (VaeConfig Config, BuiltGraph Encoder, BuiltGraph Decoder) BuildGraphs(string vaeFolder, int? trackFrames = null, int trackBins = 64)
     {
         var (config, file) = OpenValidated(vaeFolder);
         using (file)
         {
             var weights = file;
-            return (config, VaeGraphs.BuildEncoder(config, weights, trackFrames), VaeGraphs.BuildDecoder(config, weights, trackFrames));
+            return (config, VaeGraphs.BuildEncoder(config, weights, trackFrames, trackBins), VaeGraphs.BuildDecoder(config, weights, trackFrames, trackBins));
         }
     }
 
