@@ -86,6 +86,18 @@ public sealed class EmbeddingStatistics
         }
     }
 
+    /// <summary><see cref="Covariance"/> as one d × d row-major array (what <see cref="FrechetBase"/> works on).</summary>
+    public double[] CovarianceRowMajor()
+    {
+        if (Count < 2) throw new InvalidOperationException($"a covariance needs 2 vectors or more, the set has {Count}");
+        int d = Dimension;
+        var c = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int j = i; j < d; j++)
+                c[i * d + j] = c[j * d + i] = _comoment[i * d + j] / (Count - 1);
+        return c;
+    }
+
     public static EmbeddingStatistics Of(IReadOnlyList<float[]> vectors, int dimension)
     {
         var s = new EmbeddingStatistics(dimension);

@@ -22,17 +22,25 @@ public sealed record FadInfinity(double Score, double Slope, double RSquared, IR
 
     /// <summary>The extrapolation, or null when <paramref name="evaluation"/> has too few vectors (see <see cref="Allows"/>).</summary>
     public static FadInfinity? Estimate(EmbeddingStatistics baseline, IReadOnlyList<float[]> evaluation, int seed = 0,
+        int steps = DefaultSteps, int minN = DefaultMinN) =>
+        Allows(evaluation.Count, minN) && steps >= 2 ? Estimate(FrechetBase.Of(baseline), evaluation, seed, steps, minN) : null;
+
+    /// <summary>
+    /// As <see cref="Estimate(EmbeddingStatistics, IReadOnlyList{float[]}, int, int, int)"/> with the baseline already
+    /// prepared: its eigen-decomposition is made once for all <paramref name="steps"/> distances (and may be shared
+    /// with the caller's own distance to the full set), each draw then costing one product and an eigenvalue pass.
+    /// </summary>
+    public static FadInfinity? Estimate(FrechetBase baseline, IReadOnlyList<float[]> evaluation, int seed = 0,
         int steps = DefaultSteps, int minN = DefaultMinN)
     {
         if (!Allows(evaluation.Count, minN) || steps < 2) return null;
-        var fixedSide = new FrechetBase(baseline.Mean, baseline.Covariance);
         var random = new Random(seed);
         var points = new List<FadSample>(steps);
         foreach (int n in Sizes(minN, evaluation.Count, steps))
         {
             var drawn = new EmbeddingStatistics(baseline.Dimension);
             for (int i = 0; i < n; i++) drawn.Add(evaluation[random.Next(evaluation.Count)]);
-            points.Add(new FadSample(n, fixedSide.DistanceTo(drawn.Mean, drawn.Covariance)));
+            points.Add(new FadSample(n, baseline.DistanceTo(drawn)));
         }
         return Fit(points);
     }

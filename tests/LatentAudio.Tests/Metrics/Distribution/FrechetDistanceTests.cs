@@ -101,15 +101,140 @@ public class FrechetDistanceTests
     public void EigenDecompositionReconstructsTheMatrix()
     {
         var m = Matrix(Case("full_rank_d8").GetProperty("cov_b"));
-        var e = SymmetricEigen.Of(m);
+        var e = SymmetricEigen.Of(RowMajor(m), 8);
         for (int i = 0; i < 8; i++)
             for (int j = 0; j < 8; j++)
             {
                 double s = 0;
-                for (int k = 0; k < 8; k++) s += e.Vectors![i, k] * e.Values[k] * e.Vectors[j, k];
+                for (int k = 0; k < 8; k++) s += e.Vector(k)[i] * e.Values[k] * e.Vector(k)[j];
                 Assert.Equal(m[i, j], s, 1e-12);
             }
         Assert.True(e.Values.Zip(e.Values.Skip(1)).All(p => p.First <= p.Second));
+    }
+
+    private static double[] RowMajor(double[,] m)
+    {
+        int n = m.GetLength(0);
+        var flat = new double[n * n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) flat[i * n + j] = m[i, j];
+        return flat;
+    }
+
+    // A random symmetric positive definite matrix B Bᵀ / k + δ I (B n × k Gaussian), its spectrum spread over decades.
+    private static double[] RandomSpd(int n, int seed, double ridge = 1e-3)
+    {
+        var random = new Random(seed);
+        int k = n + 7;
+        var b = new double[n * k];
+        for (int i = 0; i < b.Length; i++) b[i] = Gaussian(random) * Math.Pow(10, -2.0 * (i / k) / n);
+        var a = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+            {
+                double s = 0;
+                for (int t = 0; t < k; t++) s += b[i * k + t] * b[j * k + t];
+                a[i * n + j] = a[j * n + i] = s / k + (i == j ? ridge : 0);
+            }
+        return a;
+    }
+
+    private static double Gaussian(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(70)]
+    [InlineData(133)]
+    public void ValuesOnlyPathGivesTheFullPathsEigenvalues(int n)
+    {
+        var a = RandomSpd(n, seed: n);
+        var full = SymmetricEigen.Of(a, n);
+        var values = SymmetricEigen.ValuesOf(a, n);
+        // Same reduction and iteration, the vectors never feeding back: the same numbers, bit for bit.
+        Assert.Equal(full.Values, values);
+        Assert.False(SymmetricEigen.Of(a, n, withVectors: false).HasVectors);
+        // And they are eigenpairs: ‖A v − λ v‖ ≤ 1e-12 ‖A‖ with orthonormal v.
+        double norm = Math.Sqrt(a.Sum(x => x * x));
+        for (int j = 0; j < n; j++)
+        {
+            var v = full.Vector(j);
+            for (int i = 0; i < n; i++)
+            {
+                double av = 0;
+                for (int t = 0; t < n; t++) av += a[i * n + t] * v[t];
+                Assert.True(Math.Abs(av - full.Values[j] * v[i]) <= 1e-12 * norm, $"residual at ({i}, {j})");
+            }
+            for (int l = 0; l <= j; l++)
+            {
+                double dot = 0;
+                for (int t = 0; t < n; t++) dot += v[t] * full.Vector(l)[t];
+                Assert.Equal(l == j ? 1.0 : 0.0, dot, 1e-12);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(9, 1e-3)]
+    [InlineData(150, 1e-3)]
+    [InlineData(150, 0.0)] // B Bᵀ with k > n: positive definite but with a spread spectrum
+    public void PreparedBaseMatchesTheDirectFormula(int n, double ridge)
+    {
+        var c1 = RandomSpd(n, seed: 100 + n, ridge);
+        var c2 = RandomSpd(n, seed: 200 + n, ridge);
+        var random = new Random(n);
+        var mu1 = Enumerable.Range(0, n).Select(_ => Gaussian(random)).ToArray();
+        var mu2 = Enumerable.Range(0, n).Select(_ => Gaussian(random)).ToArray();
+        // The definition written out: √Σ1 from the full decomposition, then the eigenvalues of √Σ1 Σ2 √Σ1.
+        var e1 = SymmetricEigen.Of(c1, n);
+        var root = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                for (int k = 0; k < n; k++) root[i * n + j] += e1.Vector(k)[i] * Math.Sqrt(Math.Max(e1.Values[k], 0)) * e1.Vector(k)[j];
+        var left = new double[n * n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) for (int k = 0; k < n; k++) left[i * n + j] += root[i * n + k] * c2[k * n + j];
+        var product = new double[n * n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) for (int k = 0; k < n; k++) product[i * n + j] += left[i * n + k] * root[k * n + j];
+        double traceSqrt = SymmetricEigen.ValuesOf(product, n).Sum(l => Math.Sqrt(Math.Max(l, 0)));
+        double expected = 0;
+        for (int i = 0; i < n; i++) expected += (mu1[i] - mu2[i]) * (mu1[i] - mu2[i]) + c1[i * n + i] + c2[i * n + i];
+        expected -= 2 * traceSqrt;
+
+        var prepared = new FrechetBase(mu1, c1);
+        Assert.Equal(n, prepared.Rank);
+        double fd = prepared.DistanceTo(mu2, c2);
+        Assert.Equal(expected, fd, Math.Abs(expected) * 1e-11);
+        Assert.Equal(fd, prepared.DistanceTo(mu2, c2)); // reusable, nothing kept from the last call
+        Assert.Equal(0, prepared.DistanceTo(mu1, c1), Math.Abs(expected) * 1e-11);
+    }
+
+    [Fact]
+    public void BlockedProductMatchesTheNaiveOne()
+    {
+        var random = new Random(5);
+        foreach (var (m, p, k) in new[] { (1, 1, 1), (3, 5, 7), (67, 70, 300), (130, 9, 513) })
+        {
+            var a = Enumerable.Range(0, m * k).Select(_ => Gaussian(random)).ToArray();
+            var b = Enumerable.Range(0, p * k).Select(_ => Gaussian(random)).ToArray();
+            var c = new double[m * p];
+            MatrixProduct.MultiplyTransposed(a, m, b, p, k, c);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < p; j++)
+                {
+                    double s = 0;
+                    for (int t = 0; t < k; t++) s += a[i * k + t] * b[j * k + t];
+                    Assert.Equal(s, c[i * p + j], 1e-12 * k);
+                }
+            var sq = new double[m * m];
+            MatrixProduct.MultiplyTransposed(a, m, a, m, k, sq, lowerOnly: true);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j <= i; j++)
+                {
+                    double s = 0;
+                    for (int t = 0; t < k; t++) s += a[i * k + t] * a[j * k + t];
+                    Assert.Equal(s, sq[i * m + j], 1e-12 * k);
+                }
+        }
     }
 
     [Fact]
