@@ -12,6 +12,7 @@ public static class CommandRegistry
         new MetricsCommand(),
         new BenchMetricsCommand(),
         new BenchEvaluateCommand(),
+        new BenchFadCommand(),
         new Models.EncodeLatentCommand(),
         new Models.DecodeLatentCommand(),
         new Models.VocodeCommand(),
