@@ -68,6 +68,44 @@ internal static class Kernels
         for (; k < n; k++) row[k] -= a * q[k] + b * u[k];
     }
 
+    /// <summary>row −= a·q + b·u, then returns row·v and adds c·row to acc (over row's length): one row's share of a
+    /// symmetric rank-2 update and of the next symmetric product, in one pass over the row.</summary>
+    public static double SubtractRank2DotAndAxpy(Span<double> row, ReadOnlySpan<double> u, double b, ReadOnlySpan<double> q, double a,
+        ReadOnlySpan<double> v, double c, Span<double> acc)
+    {
+        int n = row.Length, k = 0;
+        double dot = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 4)
+        {
+            ref double r = ref MemoryMarshal.GetReference(row);
+            ref double vu = ref MemoryMarshal.GetReference(u[..n]);
+            ref double vq = ref MemoryMarshal.GetReference(q[..n]);
+            ref double vv = ref MemoryMarshal.GetReference(v[..n]);
+            ref double y = ref MemoryMarshal.GetReference(acc[..n]);
+            var na = Vector256.Create(-a);
+            var nb = Vector256.Create(-b);
+            var vc = Vector256.Create(c);
+            var sum = Vector256<double>.Zero;
+            for (; k <= n - 4; k += 4)
+            {
+                var x = Vector256.LoadUnsafe(ref r, (nuint)k);
+                x = Madd(na, Vector256.LoadUnsafe(ref vq, (nuint)k), x);
+                x = Madd(nb, Vector256.LoadUnsafe(ref vu, (nuint)k), x);
+                x.StoreUnsafe(ref r, (nuint)k);
+                sum = Madd(x, Vector256.LoadUnsafe(ref vv, (nuint)k), sum);
+                Madd(x, vc, Vector256.LoadUnsafe(ref y, (nuint)k)).StoreUnsafe(ref y, (nuint)k);
+            }
+            dot = Vector256.Sum(sum);
+        }
+        for (; k < n; k++)
+        {
+            row[k] -= a * q[k] + b * u[k];
+            dot += row[k] * v[k];
+            acc[k] += c * row[k];
+        }
+        return dot;
+    }
+
     /// <summary>The plane rotation of two rows: (x, y) ← (c x − s y, s x + c y).</summary>
     public static void Rotate(Span<double> x, Span<double> y, double c, double s)
     {
