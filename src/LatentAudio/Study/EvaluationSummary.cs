@@ -36,7 +36,11 @@ public sealed record OutputFad(string Network, string WeightsSha256, int Items, 
 
     /// <summary>The distance over <paramref name="rows"/> (one output's rows, in the caller's canonical order), or null
     /// when none carries embeddings.</summary>
-    public static OutputFad? Of(IReadOnlyList<EvaluationRow> rows)
+    public static OutputFad? Of(IReadOnlyList<EvaluationRow> rows) => Of(rows, null);
+
+    /// <summary>As <see cref="Of(IReadOnlyList{EvaluationRow})"/>, taking the prepared reference side from
+    /// <paramref name="bases"/> when another output (or model) of the group had the same reference set.</summary>
+    internal static OutputFad? Of(IReadOnlyList<EvaluationRow> rows, ReferenceBases? bases)
     {
         var first = rows.Select(r => r.Embedding).FirstOrDefault(e => e is not null);
         if (first is null) return null;
@@ -55,8 +59,32 @@ public sealed record OutputFad(string Network, string WeightsSha256, int Items, 
             e.Reference.AddTo(reference);
             e.Output.AddTo(degraded, degradedVectors);
         }
-        var result = FadResult.Compute(reference, degraded, degradedVectors, InfinitySeed);
+        var result = bases is null || reference.Count < 2 || degraded.Count < 2
+            ? FadResult.Compute(reference, degraded, degradedVectors, InfinitySeed)
+            : FadResult.Compute(bases.Of(reference), reference.Count, degraded, degradedVectors, InfinitySeed);
         return new OutputFad(first.Network, first.WeightsSha256, items, reference.Count, degraded.Count, result);
+    }
+}
+
+/// <summary>
+/// The prepared reference sides (<see cref="FrechetBase"/>, one eigen-decomposition each: most of an FD's cost at
+/// d = 2048) of one category's distances: every model and output of the category usually compares against the same
+/// inputs. A base is reused only for statistics equal value for value (mean and covariance), so the numbers are
+/// exactly those of preparing it again.
+/// </summary>
+internal sealed class ReferenceBases
+{
+    private readonly List<(double[] Mean, double[] Covariance, FrechetBase Base)> _prepared = [];
+
+    public FrechetBase Of(EmbeddingStatistics reference)
+    {
+        var mean = reference.Mean;
+        var covariance = reference.CovarianceRowMajor();
+        foreach (var (m, c, prepared) in _prepared)
+            if (m.AsSpan().SequenceEqual(mean) && c.AsSpan().SequenceEqual(covariance)) return prepared;
+        var made = new FrechetBase(mean, covariance);
+        _prepared.Add((mean, covariance, made));
+        return made;
     }
 }
 
@@ -98,11 +126,12 @@ public static class EvaluationSummary
         var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var f in failures) reasons[f.Failure!] = reasons.GetValueOrDefault(f.Failure!) + 1;
         var models = new SortedDictionary<string, ModelGroup>(StringComparer.Ordinal);
-        foreach (var m in rows.GroupBy(r => r.Model.Id)) models[m.Key] = Model(name, m.ToList());
+        var bases = new ReferenceBases();
+        foreach (var m in rows.GroupBy(r => r.Model.Id)) models[m.Key] = Model(name, m.ToList(), bases);
         return new CategoryGroup(name, rows.Select(r => r.Id).Distinct().Count(), failures.Count, reasons, models);
     }
 
-    private static ModelGroup Model(string category, List<EvaluationRow> rows)
+    private static ModelGroup Model(string category, List<EvaluationRow> rows, ReferenceBases bases)
     {
         int failed = rows.Count(r => r.IsFailure);
         var outputs = new SortedDictionary<string, SortedDictionary<string, MetricStats>>(StringComparer.Ordinal);
@@ -119,7 +148,7 @@ public static class EvaluationSummary
                 stats[key] = Stats(v, noValue, failed, $"{category}|{rows[0].Model.Id}|{o.Key}|{key}");
             }
             outputs[o.Key] = stats;
-            if (OutputFad.Of(ordered) is { } fd) (fad ??= new SortedDictionary<string, OutputFad>(StringComparer.Ordinal))[o.Key] = fd;
+            if (OutputFad.Of(ordered, bases) is { } fd) (fad ??= new SortedDictionary<string, OutputFad>(StringComparer.Ordinal))[o.Key] = fd;
             var kbps = ordered.Where(r => r.Kbps is not null).Select(r => r.Kbps!.Value).ToList();
             if (kbps.Count > 0) rate.Add(new RatePoint(o.Key, o.Key.StartsWith("opus", StringComparison.Ordinal) ? "opus" : "latent", Sum(kbps) / kbps.Count));
         }
