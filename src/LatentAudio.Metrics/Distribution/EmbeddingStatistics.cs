@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace LatentAudio.Metrics.Distribution;
 
 /// <summary>
@@ -12,6 +14,7 @@ public sealed class EmbeddingStatistics
     private readonly double[] _mean;
     private readonly double[] _comoment; // upper triangle used while accumulating, row-major d x d
     private readonly double[] _delta;
+    private readonly double[] _centered;
 
     public EmbeddingStatistics(int dimension)
     {
@@ -20,6 +23,7 @@ public sealed class EmbeddingStatistics
         _mean = new double[dimension];
         _comoment = new double[dimension * dimension];
         _delta = new double[dimension];
+        _centered = new double[dimension];
     }
 
     public int Dimension { get; }
@@ -38,13 +42,17 @@ public sealed class EmbeddingStatistics
             delta[i] = vector[i] - _mean[i];
             _mean[i] += delta[i] / Count;
         }
-        // M += delta_old (x - mean_new)^T; symmetric, so only i <= j.
+        // M += delta_old (x - mean_new)^T; symmetric, so only i <= j. (x − mean_new) is formed once, so each row is
+        // a vectorised axpy (same products and sums as the element loop: d² per vector, 15 s per 3000 at d = 2048
+        // in a scalar loop, most of FAD∞'s redraws there).
+        var centered = _centered.AsSpan();
+        for (int j = 0; j < d; j++) centered[j] = vector[j] - _mean[j];
         for (int i = 0; i < d; i++)
         {
             double di = delta[i];
             if (di == 0) continue;
             var row = _comoment.AsSpan(i * d + i, d - i);
-            for (int j = i; j < d; j++) row[j - i] += di * (vector[j] - _mean[j]);
+            TensorPrimitives.MultiplyAdd(centered[i..], di, row, row);
         }
     }
 
