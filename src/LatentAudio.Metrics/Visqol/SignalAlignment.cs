@@ -13,16 +13,24 @@ internal static class SignalAlignment
     /// positive lag, leading samples dropped for a negative one. Returns the lag in samples (0 when not applied).</summary>
     public static (double[] Degraded, int Lag) GloballyAlign(ReadOnlySpan<double> reference, double[] degraded, FftPlans? plans = null)
     {
-        long lag = BestLag(UpperEnvelope(reference), UpperEnvelope(degraded), plans ?? new FftPlans());
-        if (lag == 0 || Math.Abs(lag) > reference.Length / 2.0) return (degraded, 0);
+        var (aligned, lag, _) = GloballyAlignAt(reference, degraded, plans ?? new FftPlans());
+        return (aligned, lag);
+    }
+
+    /// <summary><see cref="GloballyAlign"/>, also giving the index in <paramref name="degraded"/> of the result's first
+    /// sample (negative when zeros were prepended).</summary>
+    private static (double[] Degraded, int Lag, int Skip) GloballyAlignAt(ReadOnlySpan<double> reference, double[] degraded, FftPlans plans)
+    {
+        long lag = BestLag(UpperEnvelope(reference), UpperEnvelope(degraded), plans);
+        if (lag == 0 || Math.Abs(lag) > reference.Length / 2.0) return (degraded, 0, 0);
         if (lag < 0)
         {
             int drop = (int)Math.Min(-lag, degraded.Length);
-            return (degraded.AsSpan(drop).ToArray(), (int)lag);
+            return (degraded.AsSpan(drop).ToArray(), (int)lag, drop);
         }
         var shifted = new double[degraded.Length + lag];
         degraded.CopyTo(shifted, lag);
-        return (shifted, (int)lag);
+        return (shifted, (int)lag, (int)-lag);
     }
 
     /// <summary>
@@ -32,19 +40,31 @@ internal static class SignalAlignment
     public static (double[] Reference, double[] Degraded, double LagSeconds) AlignAndTruncate(
         double[] reference, double[] degraded, int sampleRate, FftPlans plans)
     {
-        var (aligned, lagSamples) = GloballyAlign(reference, degraded, plans);
+        var (r, d, lag, _, _) = AlignAndTruncateAt(reference, degraded, sampleRate, plans);
+        return (r, d, lag);
+    }
+
+    /// <summary>
+    /// <see cref="AlignAndTruncate"/>, also giving where each result starts in its input (RefSkip into
+    /// <paramref name="reference"/>, DegSkip into <paramref name="degraded"/>, negative when zeros were prepended), so a
+    /// caller can recognise results that are plain slices of signals it has already analysed.
+    /// </summary>
+    public static (double[] Reference, double[] Degraded, double LagSeconds, int RefSkip, int DegSkip) AlignAndTruncateAt(
+        double[] reference, double[] degraded, int sampleRate, FftPlans plans)
+    {
+        var (aligned, lagSamples, skip) = GloballyAlignAt(reference, degraded, plans);
         double lag = lagSamples / (double)sampleRate;
         if (reference.Length > aligned.Length)
-            return (reference.AsSpan(0, aligned.Length).ToArray(), aligned, lag);
+            return (reference.AsSpan(0, aligned.Length).ToArray(), aligned, lag, 0, skip);
         if (reference.Length < aligned.Length)
         {
             // The reference converts the lag back to samples through seconds, truncating; a negative start cannot occur
             // in the reference's use (it would throw there) and is clamped here.
             int start = Math.Max(0, (int)(lag * sampleRate));
             start = Math.Min(start, reference.Length);
-            return (reference.AsSpan(start).ToArray(), aligned.AsSpan(start, reference.Length - start).ToArray(), lag);
+            return (reference.AsSpan(start).ToArray(), aligned.AsSpan(start, reference.Length - start).ToArray(), lag, start, skip + start);
         }
-        return (reference, aligned, lag);
+        return (reference, aligned, lag, 0, skip);
     }
 
     /// <summary>
