@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using LatentAudio.Dsp;
 
@@ -110,7 +111,11 @@ internal static class SignalAlignment
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * len - 1) + 1);
         var plan = plans.Get(size);
         // Both real signals in one complex FFT: z = a + i·b.
-        var z = new Complex[size];
+        // Rented: a 2^20-point buffer is 16 MB, and a fresh one per comparison costs page faults and gen-2 collections
+        // (ArrayPool.Shared is the runtime's, trimmed under memory pressure). Only the first `size` values are used.
+        var rented = ArrayPool<Complex>.Shared.Rent(size);
+        var z = rented.AsSpan(0, size);
+        z.Clear();
         for (int i = 0; i < a.Length; i++) z[i] = new Complex(a[i], 0);
         for (int i = 0; i < b.Length; i++) z[i] = new Complex(z[i].Real, b[i]);
         plan.Forward(z);
@@ -138,6 +143,7 @@ internal static class SignalAlignment
             double c = z[lag < 0 ? size + lag : lag].Real * scale;
             if (c > best) { best = c; bestLag = lag; }
         }
+        ArrayPool<Complex>.Shared.Return(rented);
         return bestLag;
     }
 

@@ -39,9 +39,12 @@ public sealed class FftPlan
         _stageTwiddles = new(() =>
         {
             var w = new Complex[Math.Max(1, n - 1)];
-            var (re, im) = (new double[w.Length], new double[w.Length]);
-            StageTwiddles(n, re, im);
-            for (int i = 0; i < w.Length; i++) w[i] = new Complex(re[i], im[i]);
+            if (!BitOperations.IsPow2(n) || n < 2) return w; // used by radix-2 plans only
+            // As StageTwiddles, into the interleaved table directly (no 2 x 8 MB temporaries for a 2^20-point plan).
+            int last = n / 2;
+            for (int k = 0; k < last; k++) { var (c, s) = Twiddle(k, last); w[last - 1 + k] = new Complex(c, s); }
+            for (int half = 1; half < last; half <<= 1)
+                for (int k = 0; k < half; k++) w[half - 1 + k] = w[last - 1 + k * (last / half)];
             return w;
         }, LazyThreadSafetyMode.PublicationOnly);
         if (BitOperations.IsPow2(n))
