@@ -140,7 +140,7 @@ internal static class SignalAlignment
         long bestLag = 0;
         for (long lag = -maxLag; lag <= maxLag; lag++)
         {
-            double c = z[lag < 0 ? size + lag : lag].Real * scale;
+            double c = z[(int)(lag < 0 ? size + lag : lag)].Real * scale;
             if (c > best) { best = c; bestLag = lag; }
         }
         ArrayPool<Complex>.Shared.Return(rented);
