@@ -10,13 +10,13 @@ public static class PerceptualMetrics
         "pesq_wb", "PESQ wide-band (MOS-LQO)", "MOS", MetricDirection.Higher, 4.6439,
         "ITU-T P.862 perceptual model with the P.862.2 wide-band input filter and MOS-LQO mapping (speech only)",
         "16 kHz; ceiling 4.6439 (raw 4.5 through the P.862.2 mapping)", "ITU-T P.862 (2001), P.862.2 (2007); values as ludlows/python-pesq", "16 kHz (resampled if needed)"),
-        p => Unavailable(() => Pesq.Compute(p.AtRate(16000).Reference, p.AtRate(16000).Degraded, 16000, PesqMode.WideBand)));
+        p => Unavailable(() => PesqMos(p, PesqMode.WideBand)));
 
     public static IMetric PesqNarrowBand { get; } = new Metric(new(
         "pesq_nb", "PESQ narrow-band (MOS-LQO)", "MOS", MetricDirection.Higher, 4.5486,
         "ITU-T P.862 with the IRS receive filter, P.862.1 mapping to MOS-LQO (speech only)",
         "8 kHz or 16 kHz (16 kHz used); ceiling 4.5486 (raw 4.5 through the P.862.1 mapping)", "ITU-T P.862 (2001), P.862.1 (2003); values as ludlows/python-pesq", "16 kHz (resampled if needed)"),
-        p => Unavailable(() => Pesq.Compute(p.AtRate(16000).Reference, p.AtRate(16000).Degraded, 16000, PesqMode.NarrowBand)));
+        p => Unavailable(() => PesqMos(p, PesqMode.NarrowBand)));
 
     public static IMetric VisqolAudio { get; } = new Metric(new(
         "visqol_audio", "ViSQOL v3 audio mode (MOS-LQO)", "MOS", MetricDirection.Higher, 4.7321,
@@ -42,6 +42,17 @@ public static class PerceptualMetrics
         var result = Unavailable(() => Visqol.Compute(p.LoadedReference, p.LoadedDegraded, mode));
         return double.IsFinite(result.Mos) ? MetricOutcome.Of(result.Mos, result.Notes)
             : MetricOutcome.Unavailable($"ViSQOL's MOS is not finite ({result.Mos})", result.Notes);
+    }
+
+    /// <summary>
+    /// Both PESQ modes score the pair with one <see cref="PesqEvaluator"/> kept on the pair: it keeps its FFT plans and
+    /// the level alignment, which does not depend on the mode, so the second mode skips them (same scores as a fresh
+    /// <see cref="Pesq.Compute"/>: PesqEvaluatorReuseTests).
+    /// </summary>
+    private static double PesqMos(MetricPair pair, PesqMode mode)
+    {
+        var p = pair.AtRate(16000);
+        return p.Cached("pesq_evaluator", () => new PesqEvaluator()).Score(p.Reference, p.Degraded, 16000, mode).MosLqo;
     }
 
     private static T Unavailable<T>(Func<T> compute)

@@ -14,6 +14,13 @@ internal sealed class BandSpectrogram
     public int Frames { get; }
     public double[] Data { get; }
 
+    public BandSpectrogram Copy()
+    {
+        var copy = new BandSpectrogram(Bands, Frames);
+        Data.CopyTo(copy.Data, 0);
+        return copy;
+    }
+
     public Span<double> Band(int band) => Data.AsSpan(band * Frames, Frames);
 
     /// <summary>Columns [start, start + width) as a band-major patch; columns past the end are zero (silence).</summary>

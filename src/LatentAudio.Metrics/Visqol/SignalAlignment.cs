@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using LatentAudio.Dsp;
 
@@ -13,16 +14,24 @@ internal static class SignalAlignment
     /// positive lag, leading samples dropped for a negative one. Returns the lag in samples (0 when not applied).</summary>
     public static (double[] Degraded, int Lag) GloballyAlign(ReadOnlySpan<double> reference, double[] degraded, FftPlans? plans = null)
     {
-        long lag = BestLag(UpperEnvelope(reference), UpperEnvelope(degraded), plans ?? new FftPlans());
-        if (lag == 0 || Math.Abs(lag) > reference.Length / 2.0) return (degraded, 0);
+        var (aligned, lag, _) = GloballyAlignAt(reference, degraded, plans ?? new FftPlans());
+        return (aligned, lag);
+    }
+
+    /// <summary><see cref="GloballyAlign"/>, also giving the index in <paramref name="degraded"/> of the result's first
+    /// sample (negative when zeros were prepended).</summary>
+    private static (double[] Degraded, int Lag, int Skip) GloballyAlignAt(ReadOnlySpan<double> reference, double[] degraded, FftPlans plans)
+    {
+        long lag = BestLag(UpperEnvelope(reference), UpperEnvelope(degraded), plans);
+        if (lag == 0 || Math.Abs(lag) > reference.Length / 2.0) return (degraded, 0, 0);
         if (lag < 0)
         {
             int drop = (int)Math.Min(-lag, degraded.Length);
-            return (degraded.AsSpan(drop).ToArray(), (int)lag);
+            return (degraded.AsSpan(drop).ToArray(), (int)lag, drop);
         }
         var shifted = new double[degraded.Length + lag];
         degraded.CopyTo(shifted, lag);
-        return (shifted, (int)lag);
+        return (shifted, (int)lag, (int)-lag);
     }
 
     /// <summary>
@@ -32,19 +41,31 @@ internal static class SignalAlignment
     public static (double[] Reference, double[] Degraded, double LagSeconds) AlignAndTruncate(
         double[] reference, double[] degraded, int sampleRate, FftPlans plans)
     {
-        var (aligned, lagSamples) = GloballyAlign(reference, degraded, plans);
+        var (r, d, lag, _, _) = AlignAndTruncateAt(reference, degraded, sampleRate, plans);
+        return (r, d, lag);
+    }
+
+    /// <summary>
+    /// <see cref="AlignAndTruncate"/>, also giving where each result starts in its input (RefSkip into
+    /// <paramref name="reference"/>, DegSkip into <paramref name="degraded"/>, negative when zeros were prepended), so a
+    /// caller can recognise results that are plain slices of signals it has already analysed.
+    /// </summary>
+    public static (double[] Reference, double[] Degraded, double LagSeconds, int RefSkip, int DegSkip) AlignAndTruncateAt(
+        double[] reference, double[] degraded, int sampleRate, FftPlans plans)
+    {
+        var (aligned, lagSamples, skip) = GloballyAlignAt(reference, degraded, plans);
         double lag = lagSamples / (double)sampleRate;
         if (reference.Length > aligned.Length)
-            return (reference.AsSpan(0, aligned.Length).ToArray(), aligned, lag);
+            return (reference.AsSpan(0, aligned.Length).ToArray(), aligned, lag, 0, skip);
         if (reference.Length < aligned.Length)
         {
             // The reference converts the lag back to samples through seconds, truncating; a negative start cannot occur
             // in the reference's use (it would throw there) and is clamped here.
             int start = Math.Max(0, (int)(lag * sampleRate));
             start = Math.Min(start, reference.Length);
-            return (reference.AsSpan(start).ToArray(), aligned.AsSpan(start, reference.Length - start).ToArray(), lag);
+            return (reference.AsSpan(start).ToArray(), aligned.AsSpan(start, reference.Length - start).ToArray(), lag, start, skip + start);
         }
-        return (reference, aligned, lag);
+        return (reference, aligned, lag, 0, skip);
     }
 
     /// <summary>
@@ -90,28 +111,48 @@ internal static class SignalAlignment
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * len - 1) + 1);
         var plan = plans.Get(size);
         // Both real signals in one complex FFT: z = a + i·b.
-        var z = new Complex[size];
+        // Rented: a 2^20-point buffer is 16 MB, and a fresh one per comparison costs page faults and gen-2 collections
+        // (ArrayPool.Shared is the runtime's, trimmed under memory pressure). Only the first `size` values are used.
+        var rented = ArrayPool<Complex>.Shared.Rent(size);
+        var z = rented.AsSpan(0, size);
+        z.Clear();
         for (int i = 0; i < a.Length; i++) z[i] = new Complex(a[i], 0);
         for (int i = 0; i < b.Length; i++) z[i] = new Complex(z[i].Real, b[i]);
         plan.Forward(z);
-        var product = new Complex[size];
-        for (int k = 0; k < size; k++)
+        // The cross spectrum P_k = A_k·conj(B_k) overwrites z in place: P_k and P_{N-k} both need only Z_k and Z_{N-k},
+        // so each pair is formed before either is stored. It is stored conjugated, and the inverse is taken as a
+        // forward transform: Re(IFFT(P)) = Re(conj(FFT(conj P)))/N = Re(FFT(conj P))/N, the same numbers as
+        // FftPlan.Inverse's conjugate, transform, conjugate and scale, without its two extra passes over 16 MB (2^20).
+        for (int k = 0; k <= size / 2; k++)
         {
+            int m = (size - k) & (size - 1);
             var zk = z[k];
-            var zm = Complex.Conjugate(z[(size - k) & (size - 1)]);
-            var fa = (zk + zm) * 0.5;
-            var fb = (zk - zm) * new Complex(0, -0.5);
-            product[k] = fa * Complex.Conjugate(fb);
+            var zm = z[m];
+            var pk = CrossSpectrum(zk, zm);
+            var pm = CrossSpectrum(zm, zk);
+            z[k] = Complex.Conjugate(pk);
+            z[m] = Complex.Conjugate(pm);
         }
-        plan.Inverse(product);
+        plan.Forward(z);
+        double scale = 1.0 / size;
         int maxLag = len - 1;
         double best = double.NegativeInfinity;
         long bestLag = 0;
         for (long lag = -maxLag; lag <= maxLag; lag++)
         {
-            double c = product[lag < 0 ? size + lag : lag].Real;
+            double c = z[(int)(lag < 0 ? size + lag : lag)].Real * scale;
             if (c > best) { best = c; bestLag = lag; }
         }
+        ArrayPool<Complex>.Shared.Return(rented);
         return bestLag;
+    }
+
+    /// <summary>A_k·conj(B_k) for z = a + i·b, from Z_k and Z_{N-k}.</summary>
+    private static Complex CrossSpectrum(Complex zk, Complex zNegK)
+    {
+        var zm = Complex.Conjugate(zNegK);
+        var fa = (zk + zm) * 0.5;
+        var fb = (zk - zm) * new Complex(0, -0.5);
+        return fa * Complex.Conjugate(fb);
     }
 }

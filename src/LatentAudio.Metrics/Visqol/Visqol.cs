@@ -75,6 +75,9 @@ public static class Visqol
             speech ? SpeechMaxFrequency : rate / 2.0);
         var refSpec = GammatoneSpectrogram.Build(reference, bank);
         var degSpec = GammatoneSpectrogram.Build(degraded, bank);
+        // The band levels before the dB scaling below, which the patch realignment reuses for patches on the frame grid.
+        var refLevels = refSpec.Copy();
+        var degLevels = degSpec.Copy();
         BandSpectrogram.PrepareForComparison(refSpec, degSpec);
 
         int width = speech ? SpeechPatchFrames : AudioPatchFrames;
@@ -85,7 +88,7 @@ public static class Visqol
 
         double frameDuration = hop / (double)rate;
         var matches = new PatchSelector(degSpec, width).Select(indices, refSpec, frameDuration, options.SearchWindowRadius);
-        matches = PatchRealigner.Realign(matches, reference, degraded, rate, bank);
+        matches = PatchRealigner.Realign(matches, reference, degraded, rate, bank, refLevels, degLevels);
 
         var fvnsim = new double[bank.Bands];
         foreach (var m in matches)

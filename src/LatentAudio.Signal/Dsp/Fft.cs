@@ -33,15 +33,18 @@ public sealed class FftPlan
         {
             var re = new double[Math.Max(1, n - 1)];
             var im = new double[Math.Max(1, n - 1)];
-            for (int half = 1; half < n; half <<= 1)
-                for (int k = 0; k < half; k++) (re[half - 1 + k], im[half - 1 + k]) = Twiddle(k, half);
+            StageTwiddles(n, re, im);
             return (re, im);
         }, LazyThreadSafetyMode.PublicationOnly);
         _stageTwiddles = new(() =>
         {
             var w = new Complex[Math.Max(1, n - 1)];
-            for (int half = 1; half < n; half <<= 1)
-                for (int k = 0; k < half; k++) { var (c, s) = Twiddle(k, half); w[half - 1 + k] = new Complex(c, s); }
+            if (!BitOperations.IsPow2(n) || n < 2) return w; // used by radix-2 plans only
+            // As StageTwiddles, into the interleaved table directly (no 2 x 8 MB temporaries for a 2^20-point plan).
+            int last = n / 2;
+            for (int k = 0; k < last; k++) { var (c, s) = Twiddle(k, last); w[last - 1 + k] = new Complex(c, s); }
+            for (int half = 1; half < last; half <<= 1)
+                for (int k = 0; k < half; k++) w[half - 1 + k] = w[last - 1 + k * (last / half)];
             return w;
         }, LazyThreadSafetyMode.PublicationOnly);
         if (BitOperations.IsPow2(n))
@@ -85,6 +88,35 @@ public sealed class FftPlan
     }
 
     public int Size => _n;
+
+    /// <summary>
+    /// Every stage's twiddles e^{-2 pi i k / (2 half)} at offset half - 1. Only the last stage's (half = n/2) are
+    /// evaluated; a smaller stage's k-th is the last stage's (k·n/(2 half))-th, bit for bit: the angle
+    /// -pi·k/half is computed as (-pi·k)/half in doubles, and scaling k and half by the same power of two scales
+    /// both roundings exactly. Halves the cos/sin calls (a 2^20-point plan spent ~40 ms on them).
+    /// </summary>
+    private static void StageTwiddles(int n, double[] re, double[] im)
+    {
+        if (n < 2) return;
+        if (!BitOperations.IsPow2(n))
+        {
+            // Not used by a Bluestein plan (its inner plan has its own); filled the direct way all the same.
+            for (int half = 1; half < n; half <<= 1)
+                for (int k = 0; k < half; k++) (re[half - 1 + k], im[half - 1 + k]) = Twiddle(k, half);
+            return;
+        }
+        int last = n / 2;
+        for (int k = 0; k < last; k++) (re[last - 1 + k], im[last - 1 + k]) = Twiddle(k, last);
+        for (int half = 1; half < last; half <<= 1)
+        {
+            int step = last / half;
+            for (int k = 0; k < half; k++)
+            {
+                re[half - 1 + k] = re[last - 1 + k * step];
+                im[half - 1 + k] = im[last - 1 + k * step];
+            }
+        }
+    }
 
     // e^{-2 pi i k / (2 half)}
     private static (double Cos, double Sin) Twiddle(int k, int half)
