@@ -27,13 +27,9 @@ public sealed partial class GraphBuilder
         return output;
     }
 
-    /// <summary>
-    /// N-d convolution with per-axis strides and dilations and begin/end pads (<paramref name="pads"/> = begins of
-    /// every spatial axis, then ends). <paramref name="countedFlops"/>, when given, is what <see cref="Flops"/> counts
-    /// instead of this convolution's own multiply-adds: a rewritten operator (HifiGanGraph's polyphase transposed
-    /// convolution) is counted as the operator it computes, so GFLOP/s stay comparable across graph versions.
-    /// </summary>
-    public string ConvNd(string output, string x, string weight, string? bias, long[] pads, long[] strides, long[] dilations, double? countedFlops = null)
+    /// <summary>N-d convolution with per-axis strides and dilations and begin/end pads (<paramref name="pads"/> =
+    /// begins of every spatial axis, then ends); weight [Cout, Cin, k...].</summary>
+    public string ConvNd(string output, string x, string weight, string? bias, long[] pads, long[] strides, long[] dilations)
     {
         var w = _shapes[weight]!;
         int spatial = w.Length - 2;
@@ -47,7 +43,7 @@ public sealed partial class GraphBuilder
             for (int i = 0; i < spatial; i++)
                 o[2 + i] = (s[2 + i] + pads[i] + pads[spatial + i] - dilations[i] * (w[2 + i] - 1) - 1) / strides[i] + 1;
             _shapes[output] = o;
-            Flops += countedFlops ?? 2.0 * Product(o) * Product(w[1..]);
+            Flops += 2.0 * Product(o) * Product(w[1..]);
         }
         else _shapes[output] = null;
         return output;
@@ -67,22 +63,6 @@ public sealed partial class GraphBuilder
             for (int i = 0; i < spatial; i++) o[2 + i] = (s[2 + i] - 1) * strides[i] - 2 * pads[i] + w[2 + i];
             _shapes[output] = o;
             Flops += 2.0 * Product(s) * Product(w[1..]);
-        }
-        else _shapes[output] = null;
-        return output;
-    }
-
-    /// <summary>ONNX Slice of one axis: [start, end), negative indices from the end (numpy rules).</summary>
-    public string Slice(string output, string x, long axis, long start, long end)
-    {
-        Node("Slice", output, [x, Int64s(output + ".starts", start), Int64s(output + ".ends", end), Int64s(output + ".axes", axis)]);
-        if (ShapeOf(x) is { } s)
-        {
-            var o = s.ToArray();
-            int a = (int)(axis < 0 ? axis + s.Length : axis);
-            long Clamp(long i) => Math.Clamp(i < 0 ? i + s[a] : i, 0, s[a]);
-            o[a] = Math.Max(0, Clamp(end) - Clamp(start));
-            _shapes[output] = o;
         }
         else _shapes[output] = null;
         return output;
