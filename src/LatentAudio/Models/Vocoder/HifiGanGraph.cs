@@ -10,8 +10,9 @@ namespace LatentAudio.Models.Vocoder;
 /// <param name="Rows">
 /// Each Conv1d / ConvTranspose1d as a 2-d one of height 1 (activations [B, C, 1, T], kernels [.., .., 1, k]). ONNX
 /// Runtime's NCHWc layout transformer (level "all") takes only 2-d convolutions: in this form it runs every Conv in
-/// channel blocks of 8 with a LeakyRelu that follows it fused in, which measured 12-13 % less wall and CPU time on
-/// the full-size vocoder than the 1-d form's im2col + GEMM (CHANGELOG 2026-12-05, "Faster vocoder"). The residual
+/// channel blocks of 8 with a LeakyRelu that follows it fused in, which took 10-13 % less CPU time on the full-size
+/// vocoder than the 1-d form's im2col + GEMM when the two ran alternately in one process, 7-9 % relative to the
+/// unchanged VAE in bench-models (CHANGELOG 2026-12-05, "Faster vocoder"; a loaded machine). The residual
 /// stream stays in plain layout: the transformer has no standalone LeakyRelu (only Relu, Sigmoid, Tanh;
 /// onnxruntime/core/optimizer/nchwc_transformer.cc), so each block's pre-activation is reordered out and back
 /// (about 2 % of the kernel time in ORT's profile). ConvTranspose is not blocked either.
