@@ -109,7 +109,14 @@ public sealed class GraphCacheTests
         var rebuilt = Assert.Single(new GraphCache(cache.Path).Entries());
         var bytes = File.ReadAllBytes(rebuilt);
         Assert.EndsWith("." + Convert.ToHexStringLower(XxHash128.Hash(bytes)) + ".onnx", rebuilt);
-        Assert.Equal(good, bytes);
+        Assert.NotEqual(bad, bytes);
+        // Not byte-equal to the first entry: ONNX Runtime's NCHWc transformer (the vocoder's 2-d rows since
+        // GraphBuilder.Version 2) numbers the ReorderOutput nodes it adds in the order of a hash map keyed by pointers
+        // (nchwc_transformer.cc, Finalize), which differs between optimisations. So the rebuilt entry is checked by
+        // what it computes when loaded, and it is the one entry a further load uses.
+        Assert.Equal(expected, Vocode(model.Path, Cached(cache.Path)));
+        Assert.Equal(rebuilt, Assert.Single(new GraphCache(cache.Path).Entries()));
+        Assert.Equal(bytes, File.ReadAllBytes(rebuilt));
     }
 
     [Fact]

@@ -27,6 +27,47 @@ public sealed partial class GraphBuilder
         return output;
     }
 
+    /// <summary>N-d convolution with per-axis strides and dilations and begin/end pads (<paramref name="pads"/> =
+    /// begins of every spatial axis, then ends); weight [Cout, Cin, k...].</summary>
+    public string ConvNd(string output, string x, string weight, string? bias, long[] pads, long[] strides, long[] dilations)
+    {
+        var w = _shapes[weight]!;
+        int spatial = w.Length - 2;
+        var inputs = bias is null ? new[] { x, weight } : [x, weight, bias];
+        Node("Conv", output, inputs,
+            Attr("kernel_shape", w[2..]), Attr("strides", strides), Attr("dilations", dilations), Attr("pads", pads), Attr("group", 1L));
+        if (ShapeOf(x) is { } s)
+        {
+            var o = new long[s.Length];
+            o[0] = s[0]; o[1] = w[0];
+            for (int i = 0; i < spatial; i++)
+                o[2 + i] = (s[2 + i] + pads[i] + pads[spatial + i] - dilations[i] * (w[2 + i] - 1) - 1) / strides[i] + 1;
+            _shapes[output] = o;
+            Flops += 2.0 * Product(o) * Product(w[1..]);
+        }
+        else _shapes[output] = null;
+        return output;
+    }
+
+    /// <summary>N-d transposed convolution; weight [Cin, Cout, k...]; per-axis strides, symmetric pads per axis.</summary>
+    public string ConvTransposeNd(string output, string x, string weight, string bias, long[] strides, long[] pads)
+    {
+        var w = _shapes[weight]!;
+        int spatial = w.Length - 2;
+        Node("ConvTranspose", output, [x, weight, bias],
+            Attr("kernel_shape", w[2..]), Attr("strides", strides), Attr("pads", [.. pads, .. pads]));
+        if (ShapeOf(x) is { } s)
+        {
+            var o = new long[s.Length];
+            o[0] = s[0]; o[1] = w[1];
+            for (int i = 0; i < spatial; i++) o[2 + i] = (s[2 + i] - 1) * strides[i] - 2 * pads[i] + w[2 + i];
+            _shapes[output] = o;
+            Flops += 2.0 * Product(s) * Product(w[1..]);
+        }
+        else _shapes[output] = null;
+        return output;
+    }
+
     /// <summary>1-d transposed convolution; weight [Cin, Cout, k]; symmetric padding.</summary>
     public string ConvTranspose1d(string output, string x, string weight, string bias, long stride, long pad)
     {

@@ -23,9 +23,10 @@ public sealed partial class GraphBuilder
     /// The version of graph construction, part of every cached graph's key (<see cref="GraphCache"/>). Bump it
     /// whenever a built graph changes for the same config and weights (a node, an order, a fusion, an initialiser),
     /// here or in the builders that use this class (VaeGraphs, HifiGanGraph): otherwise a cached graph from the
-    /// previous construction would still be loaded.
+    /// previous construction would still be loaded. 2: the vocoder's convolutions as 2-d rows of height 1
+    /// (HifiGanForm.Fast, issue 15 item 2).
     /// </summary>
-    public const int Version = 1;
+    public const int Version = 2;
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
     private const int Int64Type = (int)TensorProto.Types.DataType.Int64;
 
