@@ -78,6 +78,55 @@ public sealed class GraphCacheTests
     }
 
     [Fact]
+    public void RememberedWeightsReplacedWithTheSameSizeAndMtimeMiss()
+    {
+        using var model = new TinyModelFolder(vae: false);
+        using var cache = new TestPaths.TempDir();
+        // Older than FileDigests.DefaultSettle, so the first load remembers the weights' digest.
+        Thread.Sleep(FileDigests.DefaultSettle + TimeSpan.FromMilliseconds(200));
+        var before = Vocode(model.Path, Cached(cache.Path));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(cache.Path, GraphCache.DigestsFolder)));
+        var weights = Path.Combine(model.Path, "vocoder", HifiGanVocoder.WeightsFile);
+        var mtime = File.GetLastWriteTimeUtc(weights);
+        var bytes = File.ReadAllBytes(weights);
+        bytes[^2] ^= 0x40;
+        File.WriteAllBytes(weights, bytes);                 // in place: same inode, same size
+        File.SetLastWriteTimeUtc(weights, mtime);           // and the old mtime
+
+        var after = Vocode(model.Path, Cached(cache.Path));
+
+        Assert.Equal(2, new GraphCache(cache.Path).Entries().Count);
+        Assert.NotEqual(before, after);
+        Assert.Equal(after, Vocode(model.Path, new SessionSettings(IntraOpThreads: 1)));
+    }
+
+    [Fact]
+    public void AModelOpenedFromAFilledCacheMatchesTheUncachedOne()
+    {
+        using var model = new TinyModelFolder();
+        using var cache = new TestPaths.TempDir();
+        var location = new LatentAudio.Models.ModelLocation("tiny", null, model.Path);
+        var mel = NpyFile.Read(TestPaths.Fixtures("models", "vae", "T64", "input.npy"));
+        (float[] Decoded, float[] Audio, string Identity) Run(SessionSettings s)
+        {
+            using var m = LatentAudio.Models.AudioLdm.AudioLdmModel.Open(model.Path, location, LatentAudio.Models.ModelParts.All, s);
+            return (m.Vae.Decode(m.Vae.Encode(mel).Mean).Data, m.RequireVocoder().Vocode(Mel()).Data, m.Identity.Sha256Hex);
+        }
+        var uncached = Run(new SessionSettings(IntraOpThreads: 1));
+        var miss = Run(Cached(cache.Path));
+        Assert.Equal(3, new GraphCache(cache.Path).Entries().Count);
+        var hit = Run(Cached(cache.Path));   // every graph cached: the vocoder's session is created on a second thread
+
+        foreach (var r in new[] { miss, hit })
+        {
+            Assert.Equal(uncached.Decoded, r.Decoded);
+            Assert.Equal(uncached.Audio, r.Audio);
+            Assert.Equal(uncached.Identity, r.Identity);
+        }
+        Assert.Equal(3, new GraphCache(cache.Path).Entries().Count);
+    }
+
+    [Fact]
     public void TheKeyChangesWithWhatTheOptimisedGraphDependsOn()
     {
         using var model = new TinyModelFolder(vae: false);
