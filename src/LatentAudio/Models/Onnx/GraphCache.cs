@@ -211,7 +211,7 @@ public sealed class GraphCache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { TryDelete(temp); }
     }
 
-    private static string ChecksumOfFile(string path)
+    internal static string ChecksumOfFile(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
         return Checksum(stream);
