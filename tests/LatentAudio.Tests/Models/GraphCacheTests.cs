@@ -1,4 +1,3 @@
-using System.IO.Hashing;
 using LatentAudio.Models.Onnx;
 using LatentAudio.Models.Vae;
 using LatentAudio.Models.Vocoder;
@@ -140,25 +139,52 @@ public sealed class GraphCacheTests
         Assert.NotEqual(key, GraphCache.Key("hifigan", files, settings with { Provider = ExecutionProviderKind.Cuda }));
     }
 
-    [Fact]
-    public void ACorruptEntryIsRebuiltNotTrusted()
+    [Theory]
+    [InlineData("graph")]
+    [InlineData("data")]
+    [InlineData("data-missing")]
+    public void ACorruptEntryIsRebuiltNotTrusted(string damage)
     {
         using var model = new TinyModelFolder(vae: false);
         using var cache = new TestPaths.TempDir();
         var expected = Vocode(model.Path, Cached(cache.Path));
         var entry = Assert.Single(new GraphCache(cache.Path).Entries());
-        var good = File.ReadAllBytes(entry);
-        var bad = (byte[])good.Clone();
-        bad[bad.Length / 2] ^= 0xFF;
-        File.WriteAllBytes(entry, bad);
+        var data = GraphCache.DataFileOf(entry);
+        var goodData = File.ReadAllBytes(data);
+        if (damage == "data-missing") File.Delete(data);
+        else
+        {
+            var file = damage == "graph" ? entry : data;
+            var bad = File.ReadAllBytes(file);
+            bad[bad.Length / 2] ^= 0xFF;
+            File.WriteAllBytes(file, bad);
+        }
 
         var output = Vocode(model.Path, Cached(cache.Path));
 
         Assert.Equal(expected, output);
         var rebuilt = Assert.Single(new GraphCache(cache.Path).Entries());
-        var bytes = File.ReadAllBytes(rebuilt);
-        Assert.EndsWith("." + Convert.ToHexStringLower(XxHash128.Hash(bytes)) + ".onnx", rebuilt);
-        Assert.Equal(good, bytes);
+        Assert.NotEqual(entry, rebuilt);
+        Assert.False(File.Exists(entry));
+        Assert.False(File.Exists(data));
+        var rebuiltData = GraphCache.DataFileOf(rebuilt);
+        Assert.EndsWith("." + GraphCache.ChecksumOf(rebuilt, rebuiltData) + ".onnx", rebuilt);
+        Assert.Equal(goodData, File.ReadAllBytes(rebuiltData));
+        // Only the new entry's two files (and the digests folder) remain.
+        Assert.Equal(2, Directory.GetFiles(cache.Path).Length);
+    }
+
+    [Fact]
+    public void AnEntryKeepsItsInitializersInAPageAlignedDataFile()
+    {
+        using var model = new TinyModelFolder(vae: false);
+        using var cache = new TestPaths.TempDir();
+        Vocode(model.Path, Cached(cache.Path));
+        var entry = Assert.Single(new GraphCache(cache.Path).Entries());
+        var data = new FileInfo(GraphCache.DataFileOf(entry));
+        Assert.True(data.Exists);
+        // The weights are in the data file, the graph is small (the tiny vocoder's weights are ~0.7 MB).
+        Assert.True(data.Length > 4 * new FileInfo(entry).Length, $"data {data.Length} graph {new FileInfo(entry).Length}");
     }
 
     [Fact]
