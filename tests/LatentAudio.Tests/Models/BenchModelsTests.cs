@@ -46,6 +46,7 @@ public sealed class BenchModelsTests
             // The flag is exactly "a wall or cpu ratio over the limit".
             bool over = j.GetProperty($"reconstruct_{stage}_ratio").GetDouble() > 1.1 || j.GetProperty($"reconstruct_{stage}_cpu_ratio").GetDouble() > 1.1;
             Assert.Equal(over, j.GetProperty($"reconstruct_{stage}_over_limit").GetBoolean());
+            Assert.True(j.GetProperty($"reconstruct_{stage}_min_ratio").GetDouble() > 0, stage);
         }
         Assert.Equal(1.1, j.GetProperty("reconstruct_ratio_limit").GetDouble());
         // The default reconstruct renders oracle_vocoder and vae_vocoder: two vocoder calls per run.

@@ -155,11 +155,11 @@ public sealed class BenchModelsCommand : ICommand
     private static void PrintPath(ModelBenchmarkResult r, ReconstructPathResult p, TextWriter o)
     {
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reconstruct path ({p.AudioSeconds:0.00} s input, default settings; per call; the networks alone from the same run):"));
-        o.WriteLine("stage        calls  median_s  bench_s   ratio    cpu_s  bench_cpu_s  cpu_ratio");
+        o.WriteLine("stage        calls  median_s  bench_s   ratio    cpu_s  bench_cpu_s  cpu_ratio   min_s  bench_min_s  min_ratio");
         var flag = string.Create(CultureInfo.InvariantCulture, $"  OVER {PathRatioLimit:0.0}x");
         foreach (var (stage, bench) in Pairs(r, p))
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{stage.Name,-12} {stage.Calls,5} {stage.MedianPerCall,9:0.000} {bench.Median,8:0.000} {stage.MedianPerCall / bench.Median,6:0.00}x {stage.MedianCpuPerCall,8:0.000} {bench.MedianCpu,12:0.000} {stage.MedianCpuPerCall / bench.MedianCpu,9:0.00}x") + (OverLimit(stage, bench) ? flag : ""));
+                $"{stage.Name,-12} {stage.Calls,5} {stage.MedianPerCall,9:0.000} {bench.Median,8:0.000} {stage.MedianPerCall / bench.Median,6:0.00}x {stage.MedianCpuPerCall,8:0.000} {bench.MedianCpu,12:0.000} {stage.MedianCpuPerCall / bench.MedianCpu,9:0.00}x {stage.MinPerCall,7:0.000} {bench.Min,12:0.000} {stage.MinPerCall / bench.Min,9:0.00}x") + (OverLimit(stage, bench) ? flag : ""));
         var over = Pairs(r, p).Where(x => OverLimit(x.Stage, x.Bench)).Select(x => x.Stage.Name).ToList();
         var limit = PathRatioLimit.ToString("0.0", CultureInfo.InvariantCulture);
         o.WriteLine(over.Count == 0
@@ -210,6 +210,8 @@ public sealed class BenchModelsCommand : ICommand
                 d[$"reconstruct_{stage.Name}_cpu_s"] = stage.MedianCpuPerCall;
                 d[$"reconstruct_{stage.Name}_cpu_ratio"] = stage.MedianCpuPerCall / bench.MedianCpu;
                 d[$"reconstruct_{stage.Name}_over_limit"] = OverLimit(stage, bench);
+                d[$"reconstruct_{stage.Name}_min_s"] = stage.MinPerCall;
+                d[$"reconstruct_{stage.Name}_min_ratio"] = stage.MinPerCall / bench.Min;
             }
         if (path is not null)
         {
