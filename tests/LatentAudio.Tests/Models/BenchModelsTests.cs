@@ -43,7 +43,12 @@ public sealed class BenchModelsTests
             Assert.True(j.GetProperty($"reconstruct_{stage}_s").GetDouble() > 0, stage);
             Assert.True(j.GetProperty($"reconstruct_{stage}_ratio").GetDouble() > 0, stage);
             Assert.True(j.GetProperty($"reconstruct_{stage}_cpu_s").GetDouble() > 0, stage);
+            // The flag is exactly "a wall or cpu ratio over the limit".
+            bool over = j.GetProperty($"reconstruct_{stage}_ratio").GetDouble() > 1.1 || j.GetProperty($"reconstruct_{stage}_cpu_ratio").GetDouble() > 1.1;
+            Assert.Equal(over, j.GetProperty($"reconstruct_{stage}_over_limit").GetBoolean());
+            Assert.True(j.GetProperty($"reconstruct_{stage}_min_ratio").GetDouble() > 0, stage);
         }
+        Assert.Equal(1.1, j.GetProperty("reconstruct_ratio_limit").GetDouble());
         // The default reconstruct renders oracle_vocoder and vae_vocoder: two vocoder calls per run.
         Assert.Equal(2, j.GetProperty("reconstruct_vocoder_calls").GetInt32());
         Assert.Equal(1, j.GetProperty("reconstruct_vae_encode_calls").GetInt32());
@@ -76,7 +81,7 @@ public sealed class BenchModelsTests
         var r = Cli.Run("bench-load", "--model", m.Path, "--threads", "1", "--json");
         Assert.True(r.Code == 0, r.Err);
         var j = JsonDocument.Parse(r.Out).RootElement;
-        foreach (var key in new[] { "uncached_s", "cold_s", "warm_s", "key_sha256_s", "read_check_s" })
+        foreach (var key in new[] { "uncached_s", "cold_s", "warm_s", "key_sha256_s", "key_sha256_hashed_s", "read_check_s" })
             Assert.True(j.GetProperty(key).GetDouble() > 0, key);
         Assert.Equal(3, j.GetProperty("cache_entries").GetInt32());   // vae_encoder, vae_decoder, hifigan
         Assert.True(j.GetProperty("cache_bytes").GetInt64() > 0);

@@ -118,7 +118,8 @@ public sealed class BenchLoadCommand : ICommand
         o.WriteLine(fresh is { } f
             ? $"filled cache, fresh process            {T(f.Load)}  (process start to exit {S(f.Wall)} s)"
             : "filled cache, fresh process            not measured (not run as the latentaudio executable)");
-        o.WriteLine($"  a cached load pays: sha256 of config + weights {T(r.Key)}; reading + checking entries {T(r.Read)}; the rest is ONNX Runtime's session creation");
+        o.WriteLine($"  a cached load pays: sha256 of config + weights, remembered {T(r.Key)} (read and hashed, after the weights changed: {T(r.KeyHashed)});");
+        o.WriteLine($"  reading + checking entries {T(r.Read)}; the rest is ONNX Runtime's session creation (VAE and vocoder on two threads)");
         o.WriteLine("  (cpu = process CPU seconds, all threads: on a shared machine a steadier figure than the wall time)");
     }
 
@@ -128,7 +129,8 @@ public sealed class BenchLoadCommand : ICommand
         ["uncached_s"] = r.Uncached.Wall, ["cold_s"] = r.Cold.Wall, ["warm_s"] = r.Warm.Wall,
         ["uncached_cpu_s"] = r.Uncached.Cpu, ["cold_cpu_s"] = r.Cold.Cpu, ["warm_cpu_s"] = r.Warm.Cpu,
         ["fresh_process_s"] = fresh?.Load.Wall, ["fresh_process_cpu_s"] = fresh?.Load.Cpu, ["fresh_process_wall_s"] = fresh?.Wall,
-        ["key_sha256_s"] = r.Key.Wall, ["read_check_s"] = r.Read.Wall,
+        ["key_sha256_s"] = r.Key.Wall, ["key_sha256_cpu_s"] = r.Key.Cpu, ["key_sha256_hashed_s"] = r.KeyHashed.Wall, ["key_sha256_hashed_cpu_s"] = r.KeyHashed.Cpu,
+        ["read_check_s"] = r.Read.Wall, ["read_check_cpu_s"] = r.Read.Cpu,
         ["cache_bytes"] = r.CacheBytes, ["cache_entries"] = r.CacheEntries,
     };
 }
