@@ -21,6 +21,17 @@ public sealed class HonestBenchmarkTests
     }
 
     [Fact]
+    public void AStageAboveTheMeasuredPeakIsNamed()
+    {
+        // Stages of 1e9 FLOPs: encode 1 s (1 GFLOP/s), decode 2 s (0.5), vocoder 4 s (0.25).
+        var r = FullSizeResult(threads: 2);
+        Assert.Empty(r.StagesAbovePeak);
+        var low = r with { Peak = new FmaPeakResult(0.4, 2, "test", 1, 0.1) };
+        Assert.Equal(["encode", "decode"], low.StagesAbovePeak);
+        Assert.Equal(0.25 / 0.4, r.Vocoder.FractionOf(new FmaPeakResult(0.4, 2, "test", 1, 0.1)), 12);
+    }
+
+    [Fact]
     public void TheFullSizeConfigsAreWhatTheConfigJsonReads()
     {
         using var dir = new TestPaths.TempDir();

@@ -123,6 +123,8 @@ public sealed class BenchModelsCommand : ICommand
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{s.Name,-8} {s.Median,8:0.000} {s.Min,7:0.000} {s.RealTimeFactor(r.AudioSeconds),7:0.000} {s.Flops / 1e9,8:0.0} {s.GflopsPerSecond,8:0.0} {100 * s.FractionOf(p),5:0}% {s.MedianCpu,7:0.000}"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total    {r.TotalMedian,8:0.000} {r.TotalMin,7:0.000} {r.TotalMedian / r.AudioSeconds,7:0.000}"));
+        if (r.StagesAbovePeak.Count > 0)
+            o.WriteLine($"WARNING: {string.Join(", ", r.StagesAbovePeak)} ran above the measured peak, so the peak was under-measured (a busier machine during its loop?) and every %peak of this run is too high");
         o.WriteLine($"peak working set: {r.PeakWorkingSetBytes / 1048576.0:0} MiB (%peak = GFLOP/s of the median / the FMA peak; cpu_s = process CPU seconds per run, all threads: on a shared machine cpu_s / threads estimates the unloaded time)");
     }
 
@@ -187,6 +189,7 @@ public sealed class BenchModelsCommand : ICommand
             ["fma_peak_gflops_per_s"] = r.Peak.GflopsPerSecond, ["fma_peak_threads"] = r.Peak.Threads, ["fma_peak_kernel"] = r.Peak.Kernel,
             ["fma_peak_windows"] = r.Peak.Windows, ["fma_peak_window_s"] = r.Peak.WindowSeconds,
             ["fma_peak_cpu_gflops_per_s"] = r.Peak.CpuGflopsPerSecond,
+            ["stages_above_peak"] = r.StagesAbovePeak.ToArray(),
         };
         foreach (var s in new[] { r.Encode, r.Decode, r.Vocoder })
         {

@@ -35,6 +35,12 @@ public sealed record ModelBenchmarkResult(string Model, int Frames, double Audio
 {
     public double TotalMedian => Encode.Median + Decode.Median + Vocoder.Median;
     public double TotalMin => Encode.Min + Decode.Min + Vocoder.Min;
+
+    /// <summary>Stages whose median rate exceeds the measured peak. No stage can beat a machine's true peak, so any
+    /// name here says the peak was under-measured (a busier machine during its 0.5 s, or a kernel the JIT compiled
+    /// badly) and every %peak of the run is too high.</summary>
+    public IReadOnlyList<string> StagesAbovePeak =>
+        [.. new[] { Encode, Decode, Vocoder }.Where(s => s.FractionOf(Peak) > 1).Select(s => s.Name)];
 }
 
 /// <summary>Times encode, decode and vocode on a 10.24 s (1024-frame) log-mel: 1 warm-up, then <c>runs</c> timed calls each.</summary>
