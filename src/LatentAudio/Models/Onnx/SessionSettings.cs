@@ -36,9 +36,6 @@ public sealed record SessionSettings(
     /// (onnxruntime.ai/docs/performance/tune-performance/threading.html), so the user path and the benchmark would
     /// not run the same pool (issue 15: reconstruct, which passed 0, measured ~1.7x bench-models, which passed 2).
     /// </summary>
-    /// <summary>Experimental: ONNX Runtime's session.set_denormal_as_zero.</summary>
-    public bool DenormalsAsZero { get; init; }
-
     public int Threads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;
 
     public static ExecutionProviderKind ParseProvider(string text) => text.ToLowerInvariant() switch
@@ -53,7 +50,6 @@ public sealed record SessionSettings(
         var options = new SessionOptions { GraphOptimizationLevel = OptimizationLevel, IntraOpNumThreads = Threads };
         options.InterOpNumThreads = 1;
         options.EnableMemoryPattern = MemoryPattern;
-        if (DenormalsAsZero) options.AddSessionConfigEntry("session.set_denormal_as_zero", "1");
         if (Provider == ExecutionProviderKind.Cuda)
         {
             try { options.AppendExecutionProvider_CUDA(0); }
