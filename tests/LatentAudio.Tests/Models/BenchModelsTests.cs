@@ -26,6 +26,11 @@ public sealed class BenchModelsTests
         double peak = j.GetProperty("fma_peak_gflops_per_s").GetDouble();
         Assert.True(peak > 0 && double.IsFinite(peak), $"peak {peak}");
         Assert.Equal(1, j.GetProperty("fma_peak_threads").GetInt32());
+        // ONNX Runtime's own MatMul rate from the same run, at the vocoder's largest convolution unrolled.
+        double gemm = j.GetProperty("gemm_gflops_per_s").GetDouble();
+        Assert.True(gemm > 0 && double.IsFinite(gemm), $"gemm {gemm}");
+        Assert.Equal(gemm / peak, j.GetProperty("gemm_fraction_of_peak").GetDouble(), 12);
+        Assert.Equal([512, 5632, 2048], j.GetProperty("gemm_shape").EnumerateArray().Select(e => e.GetInt32()).ToArray());
         Assert.True(j.GetProperty("peak_working_set_bytes").GetInt64() > 0);
         // No reference timing given: nothing to compare, no speed-up of any kind.
         Assert.DoesNotContain(j.EnumerateObject(), p => p.Name.Contains("speedup") || p.Name.StartsWith("reference"));

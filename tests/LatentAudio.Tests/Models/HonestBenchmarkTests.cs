@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LatentAudio.Models.Bench;
 using LatentAudio.Models.Config;
+using LatentAudio.Models.Onnx;
 
 namespace LatentAudio.Tests.Models;
 
@@ -18,6 +19,16 @@ public sealed class HonestBenchmarkTests
         Assert.Equal(1, p.Threads);
         Assert.Equal(FmaPeak.Kernel, p.Kernel);
         Assert.Equal(2, p.Windows);
+    }
+
+    [Fact]
+    public void TheMatMulCeilingTimesTheShapeItNames()
+    {
+        var g = GemmCeiling.Measure(SessionSettings.Default with { IntraOpThreads = 1 }, m: 64, k: 96, n: 128, runs: 2);
+        Assert.True(g.GflopsPerSecond > 0 && double.IsFinite(g.GflopsPerSecond), $"{g.GflopsPerSecond}");
+        Assert.Equal((64, 96, 128, 2), (g.M, g.K, g.N, g.Runs));
+        Assert.Equal(2.0 * 64 * 96 * 128, g.Flops);
+        Assert.Equal(g.GflopsPerSecond / 50, g.FractionOf(new FmaPeakResult(50, 1, "test", 1, 0.1)), 12);
     }
 
     [Fact]

@@ -118,6 +118,9 @@ public sealed class BenchModelsCommand : ICommand
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model: {r.Model}; input {r.Frames} frames = {r.AudioSeconds:0.00} s; threads {r.Threads}; load {r.LoadSeconds:0.0} s"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"fp32 FMA peak of this machine: {p.GflopsPerSecond:0.0} GFLOP/s on {p.Threads} threads ({p.Kernel}; best of {p.Windows} x {p.WindowSeconds:0.0} s, measured in this run; per CPU second x threads: {p.CpuGflopsPerSecond:0.0})"));
+        if (r.Gemm is { } g)
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ONNX Runtime's fp32 MatMul here: {g.GflopsPerSecond:0.0} GFLOP/s = {100 * g.FractionOf(p):0}% of that peak ({g.M}x{g.K} @ {g.K}x{g.N}, the vocoder's largest convolution unrolled; best of {g.Runs}): the rate the library reaches, to read %peak against"));
         o.WriteLine("stage     median_s   min_s    RTF     GFLOP    GFLOP/s  %peak   cpu_s");
         foreach (var s in new[] { r.Encode, r.Decode, r.Vocoder })
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -190,6 +193,9 @@ public sealed class BenchModelsCommand : ICommand
             ["fma_peak_windows"] = r.Peak.Windows, ["fma_peak_window_s"] = r.Peak.WindowSeconds,
             ["fma_peak_cpu_gflops_per_s"] = r.Peak.CpuGflopsPerSecond,
             ["stages_above_peak"] = r.StagesAbovePeak.ToArray(),
+            ["gemm_gflops_per_s"] = r.Gemm?.GflopsPerSecond,
+            ["gemm_fraction_of_peak"] = r.Gemm?.FractionOf(r.Peak),
+            ["gemm_shape"] = r.Gemm is { } g ? new[] { g.M, g.K, g.N } : null,
         };
         foreach (var s in new[] { r.Encode, r.Decode, r.Vocoder })
         {

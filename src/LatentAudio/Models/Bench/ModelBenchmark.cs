@@ -30,8 +30,10 @@ public sealed record StageTiming(string Name, double[] Seconds, double[] CpuSeco
 
 /// <param name="VaeConfig">The benchmarked configs: a PyTorch timing compares only with the full-size ones (<see cref="ReferenceComparison"/>).</param>
 /// <param name="Peak">This machine's fp32 FMA peak on <paramref name="Threads"/> threads, measured in the same run.</param>
+/// <param name="Gemm">ONNX Runtime's own fp32 matrix product on the same settings, measured in the same run (null when not measured).</param>
 public sealed record ModelBenchmarkResult(string Model, int Frames, double AudioSeconds, int Threads, StageTiming Encode, StageTiming Decode, StageTiming Vocoder,
-    double LoadSeconds, long PeakWorkingSetBytes, FmaPeakResult Peak, Config.VaeConfig VaeConfig, Config.VocoderConfig VocoderConfig)
+    double LoadSeconds, long PeakWorkingSetBytes, FmaPeakResult Peak, Config.VaeConfig VaeConfig, Config.VocoderConfig VocoderConfig,
+    GemmCeilingResult? Gemm = null)
 {
     public double TotalMedian => Encode.Median + Decode.Median + Vocoder.Median;
     public double TotalMin => Encode.Min + Decode.Min + Vocoder.Min;
@@ -66,6 +68,8 @@ public static class ModelBenchmark
         // Measured here, between load and the stages, so the peak sees the same threads and about the same machine load.
         var peak = FmaPeak.Measure(settings.Threads, FmaPeak.BenchmarkWindow, FmaPeak.BenchmarkWindows);
         progress?.Invoke($"fp32 FMA peak: {peak.GflopsPerSecond:0} GFLOP/s on {peak.Threads} threads ({peak.Kernel}, best of {peak.Windows} x {peak.WindowSeconds:0.0} s)");
+        var gemm = GemmCeiling.Measure(settings);
+        progress?.Invoke($"ONNX Runtime fp32 MatMul: {gemm.GflopsPerSecond:0} GFLOP/s ({gemm.M}x{gemm.K} @ {gemm.K}x{gemm.N}, best of {gemm.Runs})");
         var rng = new Random(1);
         // A log-mel-like input (natural-log magnitudes around -5); the values do not change the speed.
         var mel = new Tensor(Enumerable.Range(0, frames * mels).Select(_ => (float)(-5 + 2 * (rng.NextDouble() * 2 - 1))).ToArray(), 1, vae.Config.InChannels, frames, mels);
@@ -79,7 +83,7 @@ public static class ModelBenchmark
             new StageTiming("encode", encode.Wall, encode.Cpu, vae.EncoderFlops),
             new StageTiming("decode", decode.Wall, decode.Cpu, vae.DecoderFlops),
             new StageTiming("vocoder", vocode.Wall, vocode.Cpu, vocoder.Flops),
-            load.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64, peak, vae.Config, vocoder.Config);
+            load.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64, peak, vae.Config, vocoder.Config, gemm);
     }
 
     private static (double[] Wall, double[] Cpu) Time(string name, int runs, Action run, Action<string>? progress)
