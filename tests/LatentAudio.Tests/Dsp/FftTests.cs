@@ -61,6 +61,12 @@ public class FftTests
     [InlineData(8)]
     [InlineData(1024)]
     [InlineData(743)]
+    // The interleaved kernel's cache paths (tiled bit reversal from 2^13, blocks past 2^14, stage pairs with and
+    // without a single last stage) against the split kernel's plain stage-by-stage order.
+    [InlineData(1 << 13)]
+    [InlineData(1 << 15)]
+    [InlineData(1 << 17)]
+    [InlineData(1 << 18)]
     public void SplitAndComplexFormsGiveIdenticalResults(int n)
     {
         var x = Noise(n, 7);
