@@ -22,6 +22,22 @@ public sealed class HonestBenchmarkTests
     }
 
     [Fact]
+    public void TwoPeakMeasurementsKeepTheBetterWindowAndCountAllWindows()
+    {
+        var before = new FmaPeakResult(50, 2, "k", 5, 0.1, CpuGflopsPerSecond: 40);
+        var after = new FmaPeakResult(70, 2, "k", 5, 0.1, CpuGflopsPerSecond: 60);
+        foreach (var best in new[] { before.Best(after), after.Best(before) })
+        {
+            Assert.Equal(70, best.GflopsPerSecond);
+            Assert.Equal(10, best.Windows);
+            Assert.Equal(50, best.CpuGflopsPerSecond, 12);
+            Assert.Equal((2, "k", 0.1), (best.Threads, best.Kernel, best.WindowSeconds));
+        }
+        Assert.Throws<ArgumentException>(() => before.Best(after with { Threads = 1 }));
+        Assert.Throws<ArgumentException>(() => before.Best(after with { Kernel = "other" }));
+    }
+
+    [Fact]
     public void TheMatMulCeilingTimesTheShapeItNames()
     {
         var g = GemmCeiling.Measure(SessionSettings.Default with { IntraOpThreads = 1 }, m: 64, k: 96, n: 128, runs: 2);

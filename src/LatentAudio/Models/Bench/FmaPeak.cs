@@ -11,7 +11,18 @@ namespace LatentAudio.Models.Bench;
 /// <param name="Windows">How many windows were timed; the best is kept, since a shared machine only ever lowers a window.</param>
 /// <param name="CpuGflopsPerSecond">All windows' FLOPs / process CPU seconds x threads: the rate with a core per thread,
 /// which an oversubscribed machine lowers far less than the wall rate (compare with the stages' cpu_s).</param>
-public sealed record FmaPeakResult(double GflopsPerSecond, int Threads, string Kernel, int Windows, double WindowSeconds, double CpuGflopsPerSecond = double.NaN);
+public sealed record FmaPeakResult(double GflopsPerSecond, int Threads, string Kernel, int Windows, double WindowSeconds, double CpuGflopsPerSecond = double.NaN)
+{
+    /// <summary>Both measurements as one: the better window of either, all windows counted, the CPU rate weighted by
+    /// windows. A machine whose speed drifts between minutes (a shared VM) is under-measured by a peak taken once.</summary>
+    public FmaPeakResult Best(FmaPeakResult other)
+    {
+        if (other.Threads != Threads || other.Kernel != Kernel || other.WindowSeconds != WindowSeconds)
+            throw new ArgumentException("peaks measured on other threads, kernels or windows do not combine", nameof(other));
+        double cpu = (CpuGflopsPerSecond * Windows + other.CpuGflopsPerSecond * other.Windows) / (Windows + other.Windows);
+        return this with { GflopsPerSecond = Math.Max(GflopsPerSecond, other.GflopsPerSecond), Windows = Windows + other.Windows, CpuGflopsPerSecond = cpu };
+    }
+}
 
 /// <summary>
 /// Measures the fp32 peak the sessions could reach: a multiply-add loop on <c>threads</c> threads (the sessions'
